@@ -1,0 +1,413 @@
+package dev.zeropool;
+
+import dev.zeropool.internal.Completion;
+import dev.zeropool.internal.TaskQueue;
+import dev.zeropool.internal.WorkerPool;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fixed set of worker threads fed by one lock-free FIFO queue, for many small tasks.
+ *
+ * <p>A task is a static handle ({@link TaskFn}) plus a parameter object; the task writes its result
+ * into the parameter object. Submit one task, a uniform batch (one handle, many parameter objects) or
+ * a pre-built {@link TaskBatch}; each submission returns one {@link TaskFuture}.
+ *
+ * <pre>{@code
+ * static final TaskFn<double[]> SQRT_ALL = a -> { for (int i = 0; i < a.length; i++) a[i] = Math.sqrt(a[i]); };
+ *
+ * try (ZeroPool pool = ZeroPool.create(4)) {
+ *   double[][] chunks = ...;
+ *   pool.submitBatch(SQRT_ALL, chunks).join();   // chunks now hold the results
+ * }
+ * }</pre>
+ *
+ * <h2>Costs</h2>
+ * Submitting a batch of N tasks takes one atomic operation per queue ring it lands in (usually one),
+ * wakes at most as many idle workers as can help (one directly, the rest by a cascade), and allocates
+ * only its future. Idle workers park (after an optional spin window, see
+ * {@link Builder#spinWindow(Duration)}), so an idle pool uses no CPU.
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ *   <li>Every accepted task runs exactly once, or is handed back by {@link #shutdownNow()} (its future
+ *       then fails with a {@link java.util.concurrent.CancellationException}).</li>
+ *   <li>A task that throws does not stop the other tasks of its submission or its worker; the failure
+ *       goes to its future and to the {@link FailureHandler}.</li>
+ *   <li>Submissions after {@link #shutdown()} are refused with {@link RejectedExecutionException}.</li>
+ *   <li>Waiting on a future from inside a worker of this pool helps run queued tasks instead of
+ *       blocking, so nested submissions never deadlock (see {@link TaskFuture}).</li>
+ * </ul>
+ *
+ * <p>It is also an {@link java.util.concurrent.ExecutorService}: {@link #execute(Runnable)} rides
+ * the same queue with no allocation of its own, and {@code submit}/{@code invokeAll} build on it.
+ * {@link #close()} shuts down and waits for the queued work, like Java 19's {@code ExecutorService.close()}.
+ */
+public final class ZeroPool extends AbstractExecutorService implements AutoCloseable {
+
+  private static final AtomicInteger POOL_NUMBER = new AtomicInteger();
+
+  private final WorkerPool core;
+  private final TaskQueue queue;
+
+  private ZeroPool(Builder builder) {
+    int poolNumber = POOL_NUMBER.incrementAndGet();
+    ThreadFactory factory = builder.threadFactory != null ? builder.threadFactory
+        : namedFactory(builder.threadNamePrefix != null ? builder.threadNamePrefix
+            : "zeropool-" + poolNumber + "-worker-", builder.daemon);
+    this.queue = new TaskQueue();
+    this.core = new WorkerPool(builder.workers, factory, builder.spinWindow.toNanos(),
+        builder.failureHandler, queue);
+  }
+
+  /**
+   * {@return a pool with one worker per available processor and default settings}
+   *
+   * <pre>{@code ZeroPool pool = ZeroPool.create();}</pre>
+   */
+  public static ZeroPool create() {
+    return builder().build();
+  }
+
+  /**
+   * {@return a pool with {@code workers} workers and default settings}
+   *
+   * <pre>{@code ZeroPool pool = ZeroPool.create(4);}</pre>
+   *
+   * @throws IllegalArgumentException if {@code workers < 1}
+   */
+  public static ZeroPool create(int workers) {
+    return builder().workers(workers).build();
+  }
+
+  /**
+   * {@return a builder for a pool with custom settings}
+   *
+   * <pre>{@code
+   * ZeroPool pool = ZeroPool.builder().workers(8).threadNamePrefix("frame-").spinWindow(Duration.ofMicros(20)).build();
+   * }</pre>
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** {@return the number of worker threads} */
+  public int workerCount() {
+    return core.workerCount();
+  }
+
+  /**
+   * Submits one task.
+   *
+   * <pre>{@code TaskFuture f = pool.submitTask(SQUARE, new Square(7)); f.join();}</pre>
+   *
+   * @param fn the task handle
+   * @param params its parameter object (may be null if the handle allows it)
+   * @return the task's future
+   * @throws NullPointerException if {@code fn} is null
+   * @throws RejectedExecutionException if the pool is shut down
+   */
+  public <P> TaskFuture submitTask(TaskFn<P> fn, P params) {
+    Objects.requireNonNull(fn, "fn");
+    Completion completion = new Completion(core, 1);
+    if (!queue.offer(fn, params, completion)) {
+      throw rejected();
+    }
+    core.signalWork();
+    return completion;
+  }
+
+  /**
+   * Submits one task per parameter object, all with the same handle (a uniform batch).
+   *
+   * <pre>{@code
+   * Square[] squares = ...;
+   * pool.submitBatch(SQUARE, squares).join();
+   * }</pre>
+   *
+   * @return one future for the whole batch; already completed if {@code params} is empty
+   * @throws NullPointerException if {@code fn} or {@code params} is null
+   * @throws RejectedExecutionException if the pool is shut down
+   */
+  public <P> TaskFuture submitBatch(TaskFn<P> fn, P[] params) {
+    Objects.requireNonNull(fn, "fn");
+    Objects.requireNonNull(params, "params");
+    return submitAll(fn, null, params, params.length);
+  }
+
+  /**
+   * Submits one task per element of {@code params}, all with the same handle (a uniform batch).
+   * The list should allow fast random access ({@link java.util.RandomAccess}) and must not change
+   * during the call.
+   *
+   * <pre>{@code pool.submitBatch(SQUARE, List.of(new Square(1), new Square(2))).join();}</pre>
+   *
+   * @return one future for the whole batch; already completed if {@code params} is empty
+   * @throws NullPointerException if {@code fn} or {@code params} is null
+   * @throws RejectedExecutionException if the pool is shut down
+   */
+  public <P> TaskFuture submitBatch(TaskFn<P> fn, List<? extends P> params) {
+    Objects.requireNonNull(fn, "fn");
+    Objects.requireNonNull(params, "params");
+    return submitAll(fn, null, params, params.size());
+  }
+
+  /**
+   * Submits a mixed and/or pre-built batch. The batch is not copied or converted: submitting it
+   * again and again allocates nothing but the returned future.
+   *
+   * <pre>{@code
+   * TaskBatch frame = TaskBatch.builder().add(PHYSICS, world).addAll(ANIMATE, sprites).build();
+   * pool.submitBatch(frame).join();
+   * }</pre>
+   *
+   * @return one future for the whole batch; already completed if the batch is empty
+   * @throws NullPointerException if {@code batch} is null
+   * @throws RejectedExecutionException if the pool is shut down
+   */
+  public TaskFuture submitBatch(TaskBatch batch) {
+    Objects.requireNonNull(batch, "batch");
+    return submitAll(null, batch.fns(), batch.paramArray(), batch.size());
+  }
+
+  private TaskFuture submitAll(TaskFn<?> fn, TaskFn<?>[] fns, Object params, int count) {
+    if (count == 0) {
+      return Completion.completed();
+    }
+    Completion completion = new Completion(core, count);
+    int accepted = queue.offerAll(fn, fns, params, count, completion);
+    if (accepted == 0) {
+      throw rejected();
+    }
+    core.signalWork();
+    if (accepted < count) {
+      // Shut down half-way: the accepted tasks run, the rest fail the future with the reason.
+      completion.taskFailed(new RejectedExecutionException(
+          (count - accepted) + " of " + count + " tasks were refused: the pool shut down during submission"));
+      completion.tasksDone(count - accepted);
+    }
+    return completion;
+  }
+
+  /**
+   * Runs {@code command} on a worker. It rides the same queue as tasks, as the parameter of an
+   * internal static handle, so this call allocates nothing. A failure goes to the
+   * {@link FailureHandler}, or else to the worker thread's uncaught-exception handler; the worker
+   * carries on.
+   *
+   * <pre>{@code pool.execute(() -> System.out.println("on a worker"));}</pre>
+   *
+   * @throws NullPointerException if {@code command} is null
+   * @throws RejectedExecutionException if the pool is shut down
+   */
+  @Override
+  public void execute(Runnable command) {
+    Objects.requireNonNull(command, "command");
+    if (!queue.offer(WorkerPool.RUN_RUNNABLE, command, null)) {
+      throw rejected();
+    }
+    core.signalWork();
+  }
+
+  private RejectedExecutionException rejected() {
+    return new RejectedExecutionException("ZeroPool is shut down: " + this);
+  }
+
+  /**
+   * Refuses new work; work already accepted still runs. Does not wait (see {@link #close()}).
+   *
+   * <pre>{@code pool.shutdown(); pool.awaitTermination(1, TimeUnit.SECONDS);}</pre>
+   */
+  @Override
+  public void shutdown() {
+    core.shutdown();
+  }
+
+  /**
+   * Refuses new work, takes back every task that has not started and interrupts the workers.
+   * Each returned task's future fails with a {@link java.util.concurrent.CancellationException};
+   * running a returned {@code Runnable} runs the task. Tasks from {@link #execute(Runnable)} come
+   * back as the caller's own {@code Runnable}.
+   *
+   * <pre>{@code List<Runnable> notRun = pool.shutdownNow();}</pre>
+   *
+   * @return the tasks that never started, in queue order
+   */
+  @Override
+  public List<Runnable> shutdownNow() {
+    return core.shutdownNow();
+  }
+
+  /** {@return true once {@link #shutdown()} or {@link #shutdownNow()} was called} */
+  @Override
+  public boolean isShutdown() {
+    return core.isShutdown();
+  }
+
+  /** {@return true once the pool is shut down and every worker has finished} */
+  @Override
+  public boolean isTerminated() {
+    return core.isTerminated();
+  }
+
+  /**
+   * Waits until every worker has finished after a shutdown, or the time runs out.
+   *
+   * <pre>{@code pool.shutdown(); boolean done = pool.awaitTermination(5, TimeUnit.SECONDS);}</pre>
+   *
+   * @throws IllegalStateException if called from a worker of this pool (it would wait for itself)
+   */
+  @Override
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    Objects.requireNonNull(unit, "unit");
+    return core.awaitTermination(timeout, unit);
+  }
+
+  /**
+   * Shuts down and waits until every accepted task has run. If interrupted while waiting it keeps
+   * waiting, then re-asserts the interrupt, like Java 19's {@code ExecutorService.close()}.
+   *
+   * <pre>{@code try (ZeroPool pool = ZeroPool.create()) { ... } // waits for the work here}</pre>
+   *
+   * @throws IllegalStateException if called from a worker of this pool (it would wait for itself)
+   */
+  @Override
+  public void close() {
+    core.requireNotOwnWorker("close");
+    shutdown();
+    boolean interrupted = false;
+    while (!isTerminated()) {
+      try {
+        core.awaitTermination(1, TimeUnit.DAYS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Shows the state and counts, like {@code ThreadPoolExecutor.toString()}. */
+  @Override
+  public String toString() {
+    return super.toString() + "[" + core.stateName() + ", workers = " + core.workerCount()
+        + ", idle workers = " + core.idleWorkers() + ", queued tasks = " + queue.size() + "]";
+  }
+
+  private static ThreadFactory namedFactory(String prefix, boolean daemon) {
+    AtomicInteger next = new AtomicInteger();
+    return task -> {
+      Thread t = new Thread(task, prefix + next.getAndIncrement());
+      t.setDaemon(daemon);
+      return t;
+    };
+  }
+
+  /**
+   * Settings for a new pool. Every setting has a default; {@link #build()} starts the workers.
+   *
+   * <pre>{@code
+   * ZeroPool pool = ZeroPool.builder()
+   *     .workers(4)
+   *     .threadNamePrefix("render-")
+   *     .daemon(false)
+   *     .spinWindow(Duration.ofMicros(50))
+   *     .failureHandler((fn, params, error) -> error.printStackTrace())
+   *     .build();
+   * }</pre>
+   */
+  public static final class Builder {
+    private int workers = Runtime.getRuntime().availableProcessors();
+    private String threadNamePrefix;
+    private boolean daemon = true;
+    private ThreadFactory threadFactory;
+    private Duration spinWindow = Duration.ZERO;
+    private FailureHandler failureHandler;
+
+    private Builder() {}
+
+    /**
+     * Sets the number of worker threads (default: available processors).
+     *
+     * @throws IllegalArgumentException if {@code workers < 1}
+     */
+    public Builder workers(int workers) {
+      if (workers < 1) {
+        throw new IllegalArgumentException("workers must be at least 1: " + workers);
+      }
+      this.workers = workers;
+      return this;
+    }
+
+    /**
+     * Sets the worker thread name prefix; the worker index is appended (default
+     * {@code "zeropool-<n>-worker-"}). Ignored when a {@link #threadFactory} is set.
+     *
+     * @throws NullPointerException if {@code prefix} is null
+     */
+    public Builder threadNamePrefix(String prefix) {
+      this.threadNamePrefix = Objects.requireNonNull(prefix, "prefix");
+      return this;
+    }
+
+    /**
+     * Sets whether workers are daemon threads (default true, so a forgotten pool does not keep the
+     * JVM alive). Ignored when a {@link #threadFactory} is set.
+     */
+    public Builder daemon(boolean daemon) {
+      this.daemon = daemon;
+      return this;
+    }
+
+    /**
+     * Creates worker threads with {@code factory} instead of the built-in naming factory. The factory
+     * must return a new, unstarted thread that runs the given Runnable.
+     *
+     * @throws NullPointerException if {@code factory} is null
+     */
+    public Builder threadFactory(ThreadFactory factory) {
+      this.threadFactory = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /**
+     * Sets how long an idle worker keeps polling the queue before it parks (default zero: park at
+     * once). A short window (tens of microseconds) saves the wake-up latency of back-to-back
+     * submissions at the price of that much CPU per idle period.
+     *
+     * @throws NullPointerException if {@code window} is null
+     * @throws IllegalArgumentException if {@code window} is negative or longer than one second
+     */
+    public Builder spinWindow(Duration window) {
+      Objects.requireNonNull(window, "window");
+      if (window.isNegative() || window.compareTo(Duration.ofSeconds(1)) > 0) {
+        throw new IllegalArgumentException("spinWindow must be between 0 and 1 s: " + window);
+      }
+      this.spinWindow = window;
+      return this;
+    }
+
+    /**
+     * Sets the handler that hears about every failed task (default none: {@link Error}s and
+     * failures of {@code execute} tasks go to the worker's uncaught-exception handler).
+     *
+     * @throws NullPointerException if {@code handler} is null
+     */
+    public Builder failureHandler(FailureHandler handler) {
+      this.failureHandler = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /** {@return a new pool with these settings, its workers started} */
+    public ZeroPool build() {
+      return new ZeroPool(this);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.zeropool.internal;
+
+/**
+ * One worker thread's loop: take a run of tasks from the shared queue, run it, repeat; when the queue
+ * is empty, let {@link WorkerPool#awaitWork} park it until a submission signals.
+ *
+ * <p>Invariant: {@code idle} is true exactly while this worker is on the pool's idle stack (it is set
+ * before the push and cleared by whoever pops it), so a signal never pops a worker twice.
+ */
+final class Worker implements Runnable {
+
+  private static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
+
+  final WorkerPool pool;
+  /** Position in {@link WorkerPool#workers}; the idle stack stores {@code index + 1}. */
+  final int index;
+  /** Three references (handle, parameter, completion) per task of the run being executed. */
+  final Object[] run = new Object[3 * WorkerPool.MAX_RUN];
+  Thread thread;
+  volatile boolean idle;
+  /** The idle stack entry below this one; written before the push that publishes it. */
+  int nextIdle;
+
+  Worker(WorkerPool pool, int index) {
+    this.pool = pool;
+    this.index = index;
+  }
+
+  /** {@return the worker of {@code pool} running on the current thread, or null} */
+  static Worker current(WorkerPool pool) {
+    Worker w = CURRENT.get();
+    return w != null && w.pool == pool ? w : null;
+  }
+
+  @Override
+  public void run() {
+    CURRENT.set(this);
+    try {
+      TaskQueue queue = pool.queue;
+      for (;;) {
+        int taken = queue.poll(run, WorkerPool.MAX_RUN, pool.shareOf, null);
+        if (taken > 0) {
+          pool.signalIfMoreWork(); // the wake-up cascade: the submitter paid for one unpark, we pay for the next
+          pool.runTasks(run, taken);
+        } else if (!pool.awaitWork(this)) {
+          return;
+        }
+      }
+    } finally {
+      CURRENT.remove();
+      pool.workerExited();
+    }
+  }
+}

@@ -1,0 +1,386 @@
+package dev.zeropool.internal;
+
+import dev.zeropool.FailureHandler;
+import dev.zeropool.TaskFn;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Workers, wake-up and lifecycle around one {@link TaskQueue}.
+ *
+ * <h2>Scheduling policy</h2>
+ * All workers take from the one FIFO queue in runs ({@link #MAX_RUN} at most, fewer as the queue
+ * empties, see {@link QueueSegment#tryTake}). A run's completions are counted down once per run.
+ *
+ * <h2>Wake-up</h2>
+ * Idle workers park on a Treiber stack packed into {@code idleCtl} (low 32 bits: top worker index + 1,
+ * high 32 bits: a stamp bumped by every push and pop, so a pop that read a stale {@code nextIdle}
+ * fails its CAS: no ABA). A submission pops and unparks one worker if any is idle; a worker that takes
+ * a run and sees more work waiting pops the next one (a cascade, as in {@code ForkJoinPool}). So
+ * submitting N tasks wakes at most min(N, idle workers) threads and the submitter pays one unpark.
+ *
+ * <h2>No lost wake-ups</h2>
+ * A worker going idle (1) pushes itself, then (2) checks the queue. A submitter (1) claims its slots
+ * with a CAS of the queue's tail, then (2) reads {@code idleCtl}. All four are volatile accesses,
+ * so at least one side sees the other: either the worker sees the task and does not park, or the
+ * submitter sees the worker and unparks it.
+ *
+ * <h2>Lifecycle</h2>
+ * {@link #shutdown()} shuts the queue (an atomic step of the queue itself, so each offer is either
+ * accepted before it or refused after it) and unparks every worker; a worker exits once the queue is
+ * shut and empty, so every accepted task runs. {@link #shutdownNow()} also takes what is still queued
+ * and hands it back.
+ */
+public final class WorkerPool {
+
+  /** The longest run of tasks a worker takes from the queue at once. */
+  static final int MAX_RUN = 32;
+
+  private static final int RUNNING = 0;
+  private static final int SHUTDOWN = 1;
+  private static final int STOP = 2;
+  private static final int TERMINATED = 3;
+
+  private static final long TOP_MASK = 0xFFFF_FFFFL;
+  private static final long STAMP_UNIT = 1L << 32;
+
+  private static final VarHandle IDLE_CTL;
+  private static final VarHandle RUN_STATE;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      IDLE_CTL = lookup.findVarHandle(WorkerPool.class, "idleCtl", long.class);
+      RUN_STATE = lookup.findVarHandle(WorkerPool.class, "runState", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Handle under which {@code execute(Runnable)} tasks ride the queue; the Runnable is the parameter. */
+  public static final TaskFn<Runnable> RUN_RUNNABLE = Runnable::run;
+
+  private static final ThreadLocal<Object[]> HELPER_RUN =
+      ThreadLocal.withInitial(() -> new Object[3 * MAX_RUN]);
+
+  final TaskQueue queue;
+  final Worker[] workers;
+  /** Divisor for run sizes: the workers plus one helping caller. */
+  final int shareOf;
+  private final long spinNanos;
+  private final FailureHandler failureHandler;
+  private final AtomicInteger liveWorkers;
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private volatile long idleCtl;
+  private volatile int runState;
+
+  public WorkerPool(int workerCount, ThreadFactory threadFactory, long spinNanos,
+      FailureHandler failureHandler, TaskQueue queue) {
+    this.queue = queue;
+    this.spinNanos = spinNanos;
+    this.failureHandler = failureHandler;
+    this.shareOf = workerCount + 1;
+    this.workers = new Worker[workerCount];
+    this.liveWorkers = new AtomicInteger(workerCount);
+    for (int i = 0; i < workerCount; i++) {
+      Worker w = new Worker(this, i);
+      Thread t = threadFactory.newThread(w);
+      if (t == null) {
+        throw new IllegalStateException("threadFactory returned null for worker " + i);
+      }
+      w.thread = t;
+      workers[i] = w;
+    }
+    for (Worker w : workers) {
+      w.thread.start();
+    }
+  }
+
+  public int workerCount() {
+    return workers.length;
+  }
+
+  public TaskQueue queue() {
+    return queue;
+  }
+
+  // ---- submission side ----
+
+  /** Wakes one idle worker, if any: call after appending work to the queue. */
+  public void signalWork() {
+    for (;;) {
+      long ctl = idleCtl;
+      int top = (int) (ctl & TOP_MASK);
+      if (top == 0) {
+        return;
+      }
+      Worker w = workers[top - 1];
+      long popped = ((ctl & ~TOP_MASK) + STAMP_UNIT) | w.nextIdle;
+      if (IDLE_CTL.compareAndSet(this, ctl, popped)) {
+        w.idle = false;
+        LockSupport.unpark(w.thread);
+        return;
+      }
+    }
+  }
+
+  void signalIfMoreWork() {
+    if ((idleCtl & TOP_MASK) != 0 && !queue.isEmpty()) {
+      signalWork();
+    }
+  }
+
+  // ---- running tasks (workers and helping waiters) ----
+
+  /** Runs a run of tasks taken from the queue, clearing the buffer as it goes. */
+  @SuppressWarnings("unchecked")
+  void runTasks(Object[] run, int count) {
+    Completion current = null;
+    int finished = 0;
+    for (int i = 0; i < count; i++) {
+      TaskFn<Object> fn = (TaskFn<Object>) run[3 * i];
+      Object params = run[3 * i + 1];
+      Completion completion = (Completion) run[3 * i + 2];
+      run[3 * i] = null;
+      run[3 * i + 1] = null;
+      run[3 * i + 2] = null;
+      if (completion != current) {
+        if (current != null) {
+          current.tasksDone(finished);
+        }
+        current = completion;
+        finished = 0;
+      }
+      try {
+        fn.run(params);
+      } catch (Throwable error) {
+        taskFailed(fn, params, completion, error);
+      }
+      finished++;
+    }
+    if (current != null) {
+      current.tasksDone(finished);
+    }
+  }
+
+  private void taskFailed(TaskFn<?> fn, Object params, Completion completion, Throwable error) {
+    if (completion != null) {
+      completion.taskFailed(error);
+    }
+    FailureHandler handler = failureHandler;
+    if (handler != null) {
+      try {
+        handler.onFailure(fn, params, error);
+      } catch (Throwable handlerError) {
+        reportUncaught(handlerError);
+      }
+    } else if (completion == null || error instanceof Error) {
+      reportUncaught(error);
+    }
+  }
+
+  private static void reportUncaught(Throwable error) {
+    Thread current = Thread.currentThread();
+    try {
+      current.getUncaughtExceptionHandler().uncaughtException(current, error);
+    } catch (Throwable ignored) {
+      // The handler itself failed; there is nobody left to tell, and the worker must carry on.
+    }
+  }
+
+  /**
+   * Lets a thread that joins {@code completion} run tasks instead of sleeping. A worker of this pool
+   * runs any queued task (it must keep the pool moving, or nested joins could deadlock); any other
+   * thread runs only tasks of {@code completion}, and only while they are at the head of the queue.
+   * Returns when the completion is done or there is nothing this thread may run.
+   */
+  void help(Completion completion) {
+    Worker self = Worker.current(this);
+    Object[] run = self != null ? self.run : HELPER_RUN.get();
+    Completion only = self != null ? null : completion;
+    while (!completion.isDone()) {
+      int taken = queue.poll(run, MAX_RUN, shareOf, only);
+      if (taken == 0) {
+        return;
+      }
+      runTasks(run, taken);
+    }
+  }
+
+  // ---- idle workers ----
+
+  /**
+   * Called by a worker that found the queue empty. Spins for the configured window, then parks.
+   *
+   * @return true to look for work again, false when the pool is shut down and drained
+   */
+  boolean awaitWork(Worker w) {
+    if (spinNanos > 0) {
+      long end = System.nanoTime() + spinNanos;
+      do {
+        if (!queue.isEmpty()) {
+          return true;
+        }
+        Thread.onSpinWait();
+      } while (System.nanoTime() - end < 0);
+    }
+    if (!w.idle) {
+      pushIdle(w);
+    }
+    for (;;) {
+      if (!queue.isEmpty()) {
+        tryUnlist(w);
+        return true;
+      }
+      if (queue.isShutDown()) {
+        return false; // shut and empty: nothing can arrive any more
+      }
+      if (!w.idle) {
+        return true; // a submitter popped us
+      }
+      LockSupport.park(this);
+    }
+  }
+
+  private void pushIdle(Worker w) {
+    w.idle = true;
+    for (;;) {
+      long ctl = idleCtl;
+      w.nextIdle = (int) (ctl & TOP_MASK);
+      if (IDLE_CTL.compareAndSet(this, ctl, ((ctl & ~TOP_MASK) + STAMP_UNIT) | (w.index + 1))) {
+        return;
+      }
+    }
+  }
+
+  /** A worker that found work right after listing itself takes itself off the stack if it is on top. */
+  private void tryUnlist(Worker w) {
+    long ctl = idleCtl;
+    if ((ctl & TOP_MASK) == w.index + 1
+        && IDLE_CTL.compareAndSet(this, ctl, ((ctl & ~TOP_MASK) + STAMP_UNIT) | w.nextIdle)) {
+      w.idle = false;
+    }
+    // Otherwise it stays listed while it works; a signal that pops it later costs a spare unpark.
+  }
+
+  /** {@return the number of workers on the idle stack} */
+  public int idleWorkers() {
+    int count = 0;
+    for (Worker w : workers) {
+      if (w.idle) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  // ---- lifecycle ----
+
+  public void shutdown() {
+    RUN_STATE.compareAndSet(this, RUNNING, SHUTDOWN);
+    queue.shutDown();
+    for (Worker w : workers) {
+      LockSupport.unpark(w.thread);
+    }
+  }
+
+  /**
+   * Shuts down, takes every task that has not started, fails its future with a
+   * {@link CancellationException}, interrupts the workers, and returns the tasks as Runnables.
+   */
+  public List<Runnable> shutdownNow() {
+    shutdown();
+    int state;
+    while ((state = runState) < STOP && !RUN_STATE.compareAndSet(this, state, STOP)) {
+      Thread.onSpinWait();
+    }
+    List<Runnable> neverStarted = new ArrayList<>();
+    Object[] run = new Object[3 * MAX_RUN];
+    int taken;
+    while ((taken = queue.poll(run, MAX_RUN, 1, null)) > 0) {
+      for (int i = 0; i < taken; i++) {
+        neverStarted.add(NotStarted.of(run[3 * i], run[3 * i + 1], (Completion) run[3 * i + 2]));
+      }
+    }
+    for (Worker w : workers) {
+      w.thread.interrupt();
+    }
+    return neverStarted;
+  }
+
+  void workerExited() {
+    if (liveWorkers.decrementAndGet() == 0) {
+      runState = TERMINATED;
+      terminated.countDown();
+    }
+  }
+
+  public boolean isShutdown() {
+    return runState != RUNNING;
+  }
+
+  public boolean isTerminated() {
+    return runState == TERMINATED;
+  }
+
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    requireNotOwnWorker("awaitTermination");
+    return terminated.await(timeout, unit);
+  }
+
+  /** Fails fast where waiting for the pool to end would wait for the calling worker itself. */
+  public void requireNotOwnWorker(String operation) {
+    if (Worker.current(this) != null) {
+      throw new IllegalStateException(operation + " called from a worker of the same pool: "
+          + "the pool cannot terminate while this worker waits for it");
+    }
+  }
+
+  public String stateName() {
+    switch (runState) {
+      case RUNNING: return "Running";
+      case SHUTDOWN: return "Shutting down";
+      case STOP: return "Stopping";
+      default: return "Terminated";
+    }
+  }
+
+  /** A task taken back by {@link #shutdownNow()}: running it runs the task, nothing more. */
+  private static final class NotStarted implements Runnable {
+    private final TaskFn<Object> fn;
+    private final Object params;
+
+    @SuppressWarnings("unchecked")
+    private NotStarted(Object fn, Object params) {
+      this.fn = (TaskFn<Object>) fn;
+      this.params = params;
+    }
+
+    static Runnable of(Object fn, Object params, Completion completion) {
+      if (completion == null) {
+        return (Runnable) params; // an execute(Runnable) task: hand back the caller's own object
+      }
+      completion.taskFailed(new CancellationException("pool shut down before this task started"));
+      completion.tasksDone(1);
+      return new NotStarted(fn, params);
+    }
+
+    @Override
+    public void run() {
+      fn.run(params);
+    }
+
+    @Override
+    public String toString() {
+      return "not started: " + fn + "(" + params + ")";
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.zeropool.internal;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Linearizability of {@link TaskQueue} against a sequential FIFO, with single and batch offers from
+ * several producers and polls from several consumers. Rings of four slots (batches of three) force the full-ring close,
+ * the successor hand-over and the drained-ring move on almost every operation.
+ * Iterations: {@code -Dzeropool.lincheck.iterations} (small in CI).
+ */
+public class TaskQueueLincheckTest {
+
+  private static final Object FN = new Object();
+  private static final Object COMPLETION = new Object();
+  private static final int ITERATIONS = Integer.getInteger("zeropool.lincheck.iterations", 30);
+
+  private final TaskQueue queue = new TaskQueue(4, 8);
+
+  @Operation
+  public boolean offer(int value) {
+    return queue.offer(FN, value, COMPLETION);
+  }
+
+  @Operation
+  public int offerBatch(int value) {
+    return queue.offerAll(FN, null, List.of(value, value + 100, value + 200), 3, COMPLETION);
+  }
+
+  @Operation
+  public Integer poll() {
+    Object[] run = new Object[3];
+    return queue.poll(run, 1, 1, null) == 0 ? null : (Integer) run[1];
+  }
+
+  @Operation
+  public boolean isEmpty() {
+    return queue.isEmpty();
+  }
+
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void modelChecking() {
+    new ModelCheckingOptions()
+        .iterations(ITERATIONS)
+        .invocationsPerIteration(1_000)
+        .threads(3)
+        .actorsPerThread(3)
+        .sequentialSpecification(SequentialFifo.class)
+        .check(getClass());
+  }
+
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void stress() {
+    new StressOptions()
+        .iterations(ITERATIONS)
+        .invocationsPerIteration(1_000)
+        .threads(3)
+        .actorsPerThread(3)
+        .sequentialSpecification(SequentialFifo.class)
+        .check(getClass());
+  }
+
+  /** The specification: a plain FIFO. */
+  public static final class SequentialFifo {
+    private final ArrayDeque<Integer> fifo = new ArrayDeque<>();
+
+    public boolean offer(int value) {
+      return fifo.add(value);
+    }
+
+    public int offerBatch(int value) {
+      fifo.add(value);
+      fifo.add(value + 100);
+      fifo.add(value + 200);
+      return 3;
+    }
+
+    public Integer poll() {
+      return fifo.poll();
+    }
+
+    public boolean isEmpty() {
+      return fifo.isEmpty();
+    }
+  }
+}
