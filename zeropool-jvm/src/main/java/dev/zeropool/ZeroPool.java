@@ -90,11 +90,16 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
    * {@return a builder for a pool with custom settings}
    *
    * <pre>{@code
-   * ZeroPool pool = ZeroPool.builder().workers(8).threadNamePrefix("frame-").spinWindow(Duration.ofMicros(20)).build();
+   * ZeroPool pool = ZeroPool.builder().workers(8).threadNamePrefix("frame-").spinWindow(Duration.ofNanos(20_000)).build();
    * }</pre>
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** For tests in this package: the machinery behind the facade. */
+  WorkerPool core() {
+    return core;
   }
 
   /** {@return the number of worker threads} */
@@ -318,7 +323,7 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
    *     .workers(4)
    *     .threadNamePrefix("render-")
    *     .daemon(false)
-   *     .spinWindow(Duration.ofMicros(50))
+   *     .spinWindow(Duration.ofNanos(50_000))
    *     .failureHandler((fn, params, error) -> error.printStackTrace())
    *     .build();
    * }</pre>

@@ -54,12 +54,14 @@ public final class WorkerPool {
 
   private static final VarHandle IDLE_CTL;
   private static final VarHandle RUN_STATE;
+  private static final VarHandle WAKE_UPS;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       IDLE_CTL = lookup.findVarHandle(WorkerPool.class, "idleCtl", long.class);
       RUN_STATE = lookup.findVarHandle(WorkerPool.class, "runState", int.class);
+      WAKE_UPS = lookup.findVarHandle(WorkerPool.class, "wakeUps", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -68,8 +70,12 @@ public final class WorkerPool {
   /** Handle under which {@code execute(Runnable)} tasks ride the queue; the Runnable is the parameter. */
   public static final TaskFn<Runnable> RUN_RUNNABLE = Runnable::run;
 
-  private static final ThreadLocal<Object[]> HELPER_RUN =
-      ThreadLocal.withInitial(() -> new Object[3 * MAX_RUN]);
+  /**
+   * A spare run buffer per thread for helping waiters. {@link #help} takes it out while it uses it,
+   * so a task that joins again while being helped (nesting) gets a fresh buffer and never overwrites
+   * the run its caller is still executing.
+   */
+  private static final ThreadLocal<Object[]> HELPER_RUN = new ThreadLocal<>();
 
   final TaskQueue queue;
   final Worker[] workers;
@@ -81,6 +87,8 @@ public final class WorkerPool {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private volatile long idleCtl;
   private volatile int runState;
+  /** Workers unparked by a signal; counted on the unpark path only, which costs microseconds anyway. */
+  private volatile long wakeUps;
 
   public WorkerPool(int workerCount, ThreadFactory threadFactory, long spinNanos,
       FailureHandler failureHandler, TaskQueue queue) {
@@ -126,6 +134,7 @@ public final class WorkerPool {
       long popped = ((ctl & ~TOP_MASK) + STAMP_UNIT) | w.nextIdle;
       if (IDLE_CTL.compareAndSet(this, ctl, popped)) {
         w.idle = false;
+        WAKE_UPS.getAndAdd(this, 1L);
         LockSupport.unpark(w.thread);
         return;
       }
@@ -203,15 +212,23 @@ public final class WorkerPool {
    * Returns when the completion is done or there is nothing this thread may run.
    */
   void help(Completion completion) {
-    Worker self = Worker.current(this);
-    Object[] run = self != null ? self.run : HELPER_RUN.get();
-    Completion only = self != null ? null : completion;
-    while (!completion.isDone()) {
-      int taken = queue.poll(run, MAX_RUN, shareOf, only);
-      if (taken == 0) {
-        return;
+    Completion only = Worker.current(this) != null ? null : completion;
+    Object[] run = HELPER_RUN.get();
+    if (run == null) {
+      run = new Object[3 * MAX_RUN];
+    } else {
+      HELPER_RUN.set(null);
+    }
+    try {
+      while (!completion.isDone()) {
+        int taken = queue.poll(run, MAX_RUN, shareOf, only);
+        if (taken == 0) {
+          return;
+        }
+        runTasks(run, taken);
       }
-      runTasks(run, taken);
+    } finally {
+      HELPER_RUN.set(run);
     }
   }
 
@@ -269,6 +286,11 @@ public final class WorkerPool {
       w.idle = false;
     }
     // Otherwise it stays listed while it works; a signal that pops it later costs a spare unpark.
+  }
+
+  /** {@return how many times a signal has unparked an idle worker} */
+  public long wakeUps() {
+    return wakeUps;
   }
 
   /** {@return the number of workers on the idle stack} */
