@@ -59,6 +59,22 @@ public interface TaskFuture {
   boolean isDone();
 
   /**
+   * Skips every task of this submission that has not started yet; tasks already running finish.
+   * Skipped tasks never run, and once every task is accounted for the submission is done and fails
+   * with a {@link CompletionException} whose cause is a {@link java.util.concurrent.CancellationException}
+   * (unless a task failed first). Does not wait: queued tasks are skipped as workers reach them, which
+   * costs them almost nothing.
+   *
+   * <pre>{@code
+   * TaskFuture f = pool.submitBatch(RENDER, tiles);
+   * if (userClickedStop) f.cancel();
+   * }</pre>
+   *
+   * @return false if the submission was already done, true otherwise
+   */
+  boolean cancel();
+
+  /**
    * {@return the failure {@link #join()} would throw, or null if not done or no task failed}
    * The returned exception is a {@link CompletionException} whose cause is the first task failure.
    */

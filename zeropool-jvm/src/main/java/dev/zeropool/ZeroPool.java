@@ -1,7 +1,6 @@
 package dev.zeropool;
 
 import dev.zeropool.internal.Completion;
-import dev.zeropool.internal.TaskQueue;
 import dev.zeropool.internal.WorkerPool;
 import java.time.Duration;
 import java.util.List;
@@ -54,16 +53,14 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
   private static final AtomicInteger POOL_NUMBER = new AtomicInteger();
 
   private final WorkerPool core;
-  private final TaskQueue queue;
 
   private ZeroPool(Builder builder) {
     int poolNumber = POOL_NUMBER.incrementAndGet();
     ThreadFactory factory = builder.threadFactory != null ? builder.threadFactory
         : namedFactory(builder.threadNamePrefix != null ? builder.threadNamePrefix
             : "zeropool-" + poolNumber + "-worker-", builder.daemon);
-    this.queue = new TaskQueue();
     this.core = new WorkerPool(builder.workers, factory, builder.spinWindow.toNanos(),
-        builder.failureHandler, queue);
+        builder.failureHandler, builder.metrics);
   }
 
   /**
@@ -119,12 +116,25 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
    * @throws RejectedExecutionException if the pool is shut down
    */
   public <P> TaskFuture submitTask(TaskFn<P> fn, P params) {
+    return submitTask(fn, params, TaskOptions.DEFAULT);
+  }
+
+  /**
+   * Submits one task with a priority tier and/or a cancellation token.
+   *
+   * <pre>{@code pool.submitTask(REINDEX, shard, TaskOptions.BACKGROUND);}</pre>
+   *
+   * @throws NullPointerException if {@code fn} or {@code options} is null
+   * @throws RejectedExecutionException if the pool is shut down
+   */
+  public <P> TaskFuture submitTask(TaskFn<P> fn, P params, TaskOptions options) {
     Objects.requireNonNull(fn, "fn");
-    Completion completion = new Completion(core, 1);
-    if (!queue.offer(fn, params, completion)) {
+    Objects.requireNonNull(options, "options");
+    boolean inBackground = options.priority() == Priority.BACKGROUND;
+    Completion completion = new Completion(core, 1, inBackground, options.token());
+    if (!core.submit(fn, params, completion, inBackground)) {
       throw rejected();
     }
-    core.signalWork();
     return completion;
   }
 
@@ -141,9 +151,21 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
    * @throws RejectedExecutionException if the pool is shut down
    */
   public <P> TaskFuture submitBatch(TaskFn<P> fn, P[] params) {
+    return submitBatch(fn, params, TaskOptions.DEFAULT);
+  }
+
+  /**
+   * Submits a uniform batch with a priority tier and/or a cancellation token.
+   *
+   * <pre>{@code pool.submitBatch(FETCH, urls, TaskOptions.DEFAULT.cancelledBy(token));}</pre>
+   *
+   * @throws NullPointerException if {@code fn}, {@code params} or {@code options} is null
+   * @throws RejectedExecutionException if the pool is shut down
+   */
+  public <P> TaskFuture submitBatch(TaskFn<P> fn, P[] params, TaskOptions options) {
     Objects.requireNonNull(fn, "fn");
     Objects.requireNonNull(params, "params");
-    return submitAll(fn, null, params, params.length);
+    return submitAll(fn, null, params, params.length, options);
   }
 
   /**
@@ -158,9 +180,21 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
    * @throws RejectedExecutionException if the pool is shut down
    */
   public <P> TaskFuture submitBatch(TaskFn<P> fn, List<? extends P> params) {
+    return submitBatch(fn, params, TaskOptions.DEFAULT);
+  }
+
+  /**
+   * Submits a uniform batch from a list with a priority tier and/or a cancellation token.
+   *
+   * <pre>{@code pool.submitBatch(COMPACT, segments, TaskOptions.BACKGROUND);}</pre>
+   *
+   * @throws NullPointerException if {@code fn}, {@code params} or {@code options} is null
+   * @throws RejectedExecutionException if the pool is shut down
+   */
+  public <P> TaskFuture submitBatch(TaskFn<P> fn, List<? extends P> params, TaskOptions options) {
     Objects.requireNonNull(fn, "fn");
     Objects.requireNonNull(params, "params");
-    return submitAll(fn, null, params, params.size());
+    return submitAll(fn, null, params, params.size(), options);
   }
 
   /**
@@ -177,25 +211,31 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
    * @throws RejectedExecutionException if the pool is shut down
    */
   public TaskFuture submitBatch(TaskBatch batch) {
-    Objects.requireNonNull(batch, "batch");
-    return submitAll(null, batch.fns(), batch.paramArray(), batch.size());
+    return submitBatch(batch, TaskOptions.DEFAULT);
   }
 
-  private TaskFuture submitAll(TaskFn<?> fn, TaskFn<?>[] fns, Object params, int count) {
+  /**
+   * Submits a mixed and/or pre-built batch with a priority tier and/or a cancellation token.
+   *
+   * <pre>{@code pool.submitBatch(frame, TaskOptions.BACKGROUND);}</pre>
+   *
+   * @throws NullPointerException if {@code batch} or {@code options} is null
+   * @throws RejectedExecutionException if the pool is shut down
+   */
+  public TaskFuture submitBatch(TaskBatch batch, TaskOptions options) {
+    Objects.requireNonNull(batch, "batch");
+    return submitAll(null, batch.fns(), batch.paramArray(), batch.size(), options);
+  }
+
+  private TaskFuture submitAll(TaskFn<?> fn, TaskFn<?>[] fns, Object params, int count, TaskOptions options) {
+    Objects.requireNonNull(options, "options");
     if (count == 0) {
       return Completion.completed();
     }
-    Completion completion = new Completion(core, count);
-    int accepted = queue.offerAll(fn, fns, params, count, completion);
-    if (accepted == 0) {
+    boolean inBackground = options.priority() == Priority.BACKGROUND;
+    Completion completion = new Completion(core, count, inBackground, options.token());
+    if (!core.submitAll(fn, fns, params, count, completion, inBackground)) {
       throw rejected();
-    }
-    core.signalWork();
-    if (accepted < count) {
-      // Shut down half-way: the accepted tasks run, the rest fail the future with the reason.
-      completion.taskFailed(new RejectedExecutionException(
-          (count - accepted) + " of " + count + " tasks were refused: the pool shut down during submission"));
-      completion.tasksDone(count - accepted);
     }
     return completion;
   }
@@ -214,10 +254,9 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
   @Override
   public void execute(Runnable command) {
     Objects.requireNonNull(command, "command");
-    if (!queue.offer(WorkerPool.RUN_RUNNABLE, command, null)) {
+    if (!core.submit(WorkerPool.RUN_RUNNABLE, command, null, false)) {
       throw rejected();
     }
-    core.signalWork();
   }
 
   private RejectedExecutionException rejected() {
@@ -246,7 +285,47 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
    */
   @Override
   public List<Runnable> shutdownNow() {
-    return core.shutdownNow();
+    return core.shutdownNow("pool shut down before this task started", false);
+  }
+
+  /**
+   * Shuts down gracefully within a deadline: refuses new work, lets queued and running work finish,
+   * and waits at most {@code deadline}. If the work is not done by then, every task that has not
+   * started is cancelled (its future fails with a {@link java.util.concurrent.CancellationException})
+   * and reported to the {@link FailureHandler} (or, without one, to the uncaught-exception handler),
+   * and running tasks are interrupted. An interrupt of the waiting thread counts as the deadline
+   * passing; the interrupt is re-asserted.
+   *
+   * <pre>{@code
+   * if (!pool.shutdownGracefully(Duration.ofSeconds(5))) log.warn("work left after 5 s was cancelled");
+   * }</pre>
+   *
+   * @return true if every accepted task finished before the deadline
+   * @throws NullPointerException if {@code deadline} is null
+   * @throws IllegalStateException if called from a worker of this pool (it would wait for itself)
+   */
+  public boolean shutdownGracefully(Duration deadline) {
+    Objects.requireNonNull(deadline, "deadline");
+    core.requireNotOwnWorker("shutdownGracefully");
+    shutdown();
+    try {
+      if (core.awaitTermination(Math.max(0, deadline.toNanos()), TimeUnit.NANOSECONDS)) {
+        return true;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    core.shutdownNow("not started before the shutdown deadline", true);
+    return false;
+  }
+
+  /**
+   * {@return a snapshot of task counts (when a {@link PoolCounters} is installed) and live gauges}
+   *
+   * <pre>{@code PoolStats s = pool.stats(); long waiting = s.queuedTasks();}</pre>
+   */
+  public PoolStats stats() {
+    return core.stats();
   }
 
   /** {@return true once {@link #shutdown()} or {@link #shutdownNow()} was called} */
@@ -303,7 +382,8 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
   @Override
   public String toString() {
     return super.toString() + "[" + core.stateName() + ", workers = " + core.workerCount()
-        + ", idle workers = " + core.idleWorkers() + ", queued tasks = " + queue.size() + "]";
+        + ", idle workers = " + core.idleWorkers() + ", queued tasks = " + core.queuedTasks()
+        + ", wake-ups = " + core.wakeUps() + "]";
   }
 
   private static ThreadFactory namedFactory(String prefix, boolean daemon) {
@@ -335,6 +415,7 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
     private ThreadFactory threadFactory;
     private Duration spinWindow = Duration.ZERO;
     private FailureHandler failureHandler;
+    private PoolMetrics metrics;
 
     private Builder() {}
 
@@ -407,6 +488,17 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
      */
     public Builder failureHandler(FailureHandler handler) {
       this.failureHandler = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Installs a metrics hook (default none: no counting at all). Use {@link PoolCounters} for counts
+     * in {@link ZeroPool#stats()}, or your own implementation to feed a metrics system.
+     *
+     * @throws NullPointerException if {@code metrics} is null
+     */
+    public Builder metrics(PoolMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
       return this;
     }
 

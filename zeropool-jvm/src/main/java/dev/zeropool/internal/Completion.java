@@ -1,9 +1,11 @@
 package dev.zeropool.internal;
 
+import dev.zeropool.CancellationToken;
 import dev.zeropool.TaskFuture;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -49,9 +51,13 @@ public final class Completion implements TaskFuture {
   /** Marks the waiter stack of a completed submission. */
   private static final Waiter DONE = new Waiter(null, null);
 
-  private static final Completion COMPLETED = new Completion(null, 0);
+  private static final Completion COMPLETED = new Completion(null, 0, false, null);
 
   private final WorkerPool pool;
+  /** Which tier's queue holds the tasks: where an outside waiter looks for them. */
+  final boolean inBackground;
+  private final CancellationToken token;
+  private volatile boolean cancelled;
   private volatile int pending;
   private volatile CompletionException failure;
   private volatile int suppressed;
@@ -60,9 +66,13 @@ public final class Completion implements TaskFuture {
   /**
    * @param pool the pool whose queue waiters may help with (null only for {@link #completed()})
    * @param tasks number of tasks in the submission, at least 1
+   * @param inBackground whether the tasks go to the background tier
+   * @param token skips the tasks that have not started once cancelled; may be null
    */
-  public Completion(WorkerPool pool, int tasks) {
+  public Completion(WorkerPool pool, int tasks, boolean inBackground, CancellationToken token) {
     this.pool = pool;
+    this.inBackground = inBackground;
+    this.token = token;
     this.pending = tasks;
     if (tasks == 0) {
       this.waiters = DONE;
@@ -94,6 +104,19 @@ public final class Completion implements TaskFuture {
     }
   }
 
+  /** True when the task about to start must be skipped: its submission or its token was cancelled. */
+  boolean shouldSkip() {
+    return cancelled || (token != null && token.isCancelled());
+  }
+
+  /** Records that a task was skipped; call before the matching {@link #tasksDone}. */
+  void taskSkipped() {
+    if (failure == null) { // only the first skip (or failure) creates an exception
+      FAILURE.compareAndSet(this, null, new CompletionException(
+          new CancellationException("cancelled before it started")));
+    }
+  }
+
   private void complete() {
     Waiter stack = (Waiter) WAITERS.getAndSet(this, DONE);
     CompletionException error = failure;
@@ -107,6 +130,15 @@ public final class Completion implements TaskFuture {
   @Override
   public boolean isDone() {
     return pending == 0;
+  }
+
+  @Override
+  public boolean cancel() {
+    if (pending == 0) {
+      return false;
+    }
+    cancelled = true;
+    return true;
   }
 
   @Override

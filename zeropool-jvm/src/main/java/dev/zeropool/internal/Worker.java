@@ -1,11 +1,12 @@
 package dev.zeropool.internal;
 
 /**
- * One worker thread's loop: take a run of tasks from the shared queue, run it, repeat; when the queue
- * is empty, let {@link WorkerPool#awaitWork} park it until a submission signals.
+ * One worker thread's loop: take a run of tasks (foreground first), run it, repeat; when both queues
+ * are empty, let {@link WorkerPool#awaitWork} park it until a submission signals.
  *
  * <p>Invariant: {@code idle} is true exactly while this worker is on the pool's idle stack (it is set
- * before the push and cleared by whoever pops it), so a signal never pops a worker twice.
+ * before the push and cleared by whoever pops it), so a signal never pops a worker twice. If the
+ * thread dies, the pool starts a new thread on this same object, which keeps that invariant intact.
  */
 final class Worker implements Runnable {
 
@@ -16,7 +17,8 @@ final class Worker implements Runnable {
   final int index;
   /** Three references (handle, parameter, completion) per task of the run being executed. */
   final Object[] run = new Object[3 * WorkerPool.MAX_RUN];
-  Thread thread;
+  /** The thread running this worker; replaced if it dies. */
+  volatile Thread thread;
   volatile boolean idle;
   /** The idle stack entry below this one; written before the push that publishes it. */
   int nextIdle;
@@ -35,20 +37,23 @@ final class Worker implements Runnable {
   @Override
   public void run() {
     CURRENT.set(this);
+    Throwable died = null;
     try {
-      TaskQueue queue = pool.queue;
       for (;;) {
-        int taken = queue.poll(run, WorkerPool.MAX_RUN, pool.shareOf, null);
+        int taken = pool.poll(run, null);
         if (taken > 0) {
           pool.signalIfMoreWork(); // the wake-up cascade: the submitter paid for one unpark, we pay for the next
-          pool.runTasks(run, taken);
+          pool.runTasks(run, taken, true);
         } else if (!pool.awaitWork(this)) {
           return;
         }
       }
+    } catch (Throwable t) {
+      died = t;
+      throw t; // the thread's uncaught-exception handler reports it; the pool starts a replacement
     } finally {
       CURRENT.remove();
-      pool.workerExited();
+      pool.workerEnded(this, died);
     }
   }
 }

@@ -1,6 +1,10 @@
 package dev.zeropool.internal;
 
+import dev.zeropool.CancellationToken;
 import dev.zeropool.FailureHandler;
+import dev.zeropool.PoolCounters;
+import dev.zeropool.PoolMetrics;
+import dev.zeropool.PoolStats;
 import dev.zeropool.TaskFn;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -14,11 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Workers, wake-up and lifecycle around one {@link TaskQueue}.
+ * Workers, wake-up and lifecycle around two {@link TaskQueue}s, one per priority tier.
  *
  * <h2>Scheduling policy</h2>
- * All workers take from the one FIFO queue in runs ({@link #MAX_RUN} at most, fewer as the queue
- * empties, see {@link QueueSegment#tryTake}). A run's completions are counted down once per run.
+ * Workers take from the foreground queue first and from the background queue only when the
+ * foreground is empty (strict priority). They take runs ({@link #MAX_RUN} at most, fewer as a queue
+ * empties, see {@link QueueSegment#tryTake}); a run's completions are counted down once per run.
+ * Right before a task starts, its submission's cancellation is checked: a cancelled task is skipped.
  *
  * <h2>Wake-up</h2>
  * Idle workers park on a Treiber stack packed into {@code idleCtl} (low 32 bits: top worker index + 1,
@@ -28,16 +34,18 @@ import java.util.concurrent.locks.LockSupport;
  * submitting N tasks wakes at most min(N, idle workers) threads and the submitter pays one unpark.
  *
  * <h2>No lost wake-ups</h2>
- * A worker going idle (1) pushes itself, then (2) checks the queue. A submitter (1) claims its slots
- * with a CAS of the queue's tail, then (2) reads {@code idleCtl}. All four are volatile accesses,
- * so at least one side sees the other: either the worker sees the task and does not park, or the
- * submitter sees the worker and unparks it.
+ * A worker going idle (1) pushes itself, then (2) checks both queues. A submitter (1) claims its slots
+ * with a CAS of a queue's tail, then (2) reads {@code idleCtl}. All four are volatile accesses, so at
+ * least one side sees the other: either the worker sees the task and does not park, or the submitter
+ * sees the worker and unparks it.
  *
  * <h2>Lifecycle</h2>
- * {@link #shutdown()} shuts the queue (an atomic step of the queue itself, so each offer is either
- * accepted before it or refused after it) and unparks every worker; a worker exits once the queue is
- * shut and empty, so every accepted task runs. {@link #shutdownNow()} also takes what is still queued
- * and hands it back.
+ * {@link #shutdown()} shuts the background queue, then the foreground queue (each an atomic step of the
+ * queue itself, so each offer is either accepted before it or refused after it) and unparks every
+ * worker; a worker exits once the foreground queue is shut (so both are) and both are empty, so every
+ * accepted task runs. {@link #shutdownNow} also takes what is still queued and hands it back. A worker
+ * whose thread dies (a {@link ThreadDeath}, or an error inside the pool itself) is replaced by a new
+ * thread from the same factory, so the pool keeps its size.
  */
 public final class WorkerPool {
 
@@ -77,12 +85,16 @@ public final class WorkerPool {
    */
   private static final ThreadLocal<Object[]> HELPER_RUN = new ThreadLocal<>();
 
-  final TaskQueue queue;
+  final TaskQueue foreground;
+  final TaskQueue background;
   final Worker[] workers;
   /** Divisor for run sizes: the workers plus one helping caller. */
   final int shareOf;
+  private final ThreadFactory threadFactory;
   private final long spinNanos;
   private final FailureHandler failureHandler;
+  /** Null when no hook is installed: the hot paths then pay one null check. */
+  private final PoolMetrics metrics;
   private final AtomicInteger liveWorkers;
   private final CountDownLatch terminated = new CountDownLatch(1);
   private volatile long idleCtl;
@@ -91,20 +103,19 @@ public final class WorkerPool {
   private volatile long wakeUps;
 
   public WorkerPool(int workerCount, ThreadFactory threadFactory, long spinNanos,
-      FailureHandler failureHandler, TaskQueue queue) {
-    this.queue = queue;
+      FailureHandler failureHandler, PoolMetrics metrics) {
+    this.foreground = new TaskQueue();
+    this.background = new TaskQueue();
+    this.threadFactory = threadFactory;
     this.spinNanos = spinNanos;
     this.failureHandler = failureHandler;
+    this.metrics = metrics;
     this.shareOf = workerCount + 1;
     this.workers = new Worker[workerCount];
     this.liveWorkers = new AtomicInteger(workerCount);
     for (int i = 0; i < workerCount; i++) {
       Worker w = new Worker(this, i);
-      Thread t = threadFactory.newThread(w);
-      if (t == null) {
-        throw new IllegalStateException("threadFactory returned null for worker " + i);
-      }
-      w.thread = t;
+      w.thread = newThread(w, i);
       workers[i] = w;
     }
     for (Worker w : workers) {
@@ -112,17 +123,66 @@ public final class WorkerPool {
     }
   }
 
+  private Thread newThread(Worker w, int index) {
+    Thread t = threadFactory.newThread(w);
+    if (t == null) {
+      throw new IllegalStateException("threadFactory returned null for worker " + index);
+    }
+    return t;
+  }
+
   public int workerCount() {
     return workers.length;
   }
 
-  public TaskQueue queue() {
-    return queue;
-  }
-
   // ---- submission side ----
 
-  /** Wakes one idle worker, if any: call after appending work to the queue. */
+  /**
+   * Appends one task; returns its completion, or null if the pool is shut down.
+   * {@code completion} may be null for fire-and-forget tasks ({@code execute}).
+   */
+  public boolean submit(Object fn, Object params, Completion completion, boolean inBackground) {
+    if (!(inBackground ? background : foreground).offer(fn, params, completion)) {
+      if (metrics != null) {
+        metrics.tasksRejected(1);
+      }
+      return false;
+    }
+    if (metrics != null) {
+      metrics.tasksSubmitted(1);
+    }
+    signalWork();
+    return true;
+  }
+
+  /**
+   * Appends {@code count} tasks (see {@link TaskQueue#offerAll}). If the pool shuts down half-way,
+   * the accepted tasks run and the rest fail the completion with the reason.
+   *
+   * @return false if nothing was accepted (the pool is shut down)
+   */
+  public boolean submitAll(Object fn, Object[] fns, Object params, int count, Completion completion,
+      boolean inBackground) {
+    int accepted = (inBackground ? background : foreground).offerAll(fn, fns, params, count, completion);
+    if (metrics != null) {
+      metrics.tasksSubmitted(accepted);
+      if (accepted < count) {
+        metrics.tasksRejected(count - accepted);
+      }
+    }
+    if (accepted == 0) {
+      return false;
+    }
+    signalWork();
+    if (accepted < count) {
+      completion.taskFailed(new java.util.concurrent.RejectedExecutionException((count - accepted)
+          + " of " + count + " tasks were refused: the pool shut down during submission"));
+      completion.tasksDone(count - accepted);
+    }
+    return true;
+  }
+
+  /** Wakes one idle worker, if any: call after appending work to a queue. */
   public void signalWork() {
     for (;;) {
       long ctl = idleCtl;
@@ -135,6 +195,9 @@ public final class WorkerPool {
       if (IDLE_CTL.compareAndSet(this, ctl, popped)) {
         w.idle = false;
         WAKE_UPS.getAndAdd(this, 1L);
+        if (metrics != null) {
+          metrics.workerWokeUp();
+        }
         LockSupport.unpark(w.thread);
         return;
       }
@@ -142,18 +205,38 @@ public final class WorkerPool {
   }
 
   void signalIfMoreWork() {
-    if ((idleCtl & TOP_MASK) != 0 && !queue.isEmpty()) {
+    if ((idleCtl & TOP_MASK) != 0 && hasWork()) {
       signalWork();
     }
   }
 
+  private boolean hasWork() {
+    return !foreground.isEmpty() || !background.isEmpty();
+  }
+
   // ---- running tasks (workers and helping waiters) ----
 
-  /** Runs a run of tasks taken from the queue, clearing the buffer as it goes. */
-  @SuppressWarnings("unchecked")
-  void runTasks(Object[] run, int count) {
+  /** Takes a run: foreground first, then background; with {@code only}, just that submission's tier. */
+  int poll(Object[] run, Completion only) {
+    if (only != null) {
+      return (only.inBackground ? background : foreground).poll(run, MAX_RUN, shareOf, only);
+    }
+    int taken = foreground.poll(run, MAX_RUN, shareOf, null);
+    return taken > 0 ? taken : background.poll(run, MAX_RUN, shareOf, null);
+  }
+
+  /**
+   * Runs a run of tasks taken from a queue, clearing the buffer as it goes. On a worker it also clears
+   * an interrupt left over from an earlier task (a late {@code Future.cancel(true)}), unless the pool
+   * is stopping, so that one task's interrupt never lands in the next.
+   */
+  @SuppressWarnings({"unchecked", "removal"})
+  void runTasks(Object[] run, int count, boolean onWorker) {
     Completion current = null;
     int finished = 0;
+    int completed = 0;
+    int skipped = 0;
+    ThreadDeath death = null;
     for (int i = 0; i < count; i++) {
       TaskFn<Object> fn = (TaskFn<Object>) run[3 * i];
       Object params = run[3 * i + 1];
@@ -168,15 +251,36 @@ public final class WorkerPool {
         current = completion;
         finished = 0;
       }
+      finished++;
+      if (completion != null && completion.shouldSkip()) {
+        completion.taskSkipped();
+        skipped++;
+        continue;
+      }
+      if (onWorker && Thread.interrupted() && runState >= STOP) {
+        Thread.currentThread().interrupt(); // stopping: tasks should see it
+      }
       try {
         fn.run(params);
+        completed++;
       } catch (Throwable error) {
         taskFailed(fn, params, completion, error);
+        if (error instanceof ThreadDeath && onWorker) {
+          death = (ThreadDeath) error; // finish the run (its tasks are ours alone), then die
+        }
       }
-      finished++;
     }
     if (current != null) {
       current.tasksDone(finished);
+    }
+    if (metrics != null) {
+      metrics.tasksCompleted(completed);
+      if (skipped > 0) {
+        metrics.tasksCancelled(skipped);
+      }
+    }
+    if (death != null) {
+      throw death;
     }
   }
 
@@ -184,6 +288,14 @@ public final class WorkerPool {
     if (completion != null) {
       completion.taskFailed(error);
     }
+    if (metrics != null) {
+      metrics.taskFailed();
+    }
+    report(fn, params, error, completion == null || error instanceof Error);
+  }
+
+  /** Tells the failure handler, or else (when {@code otherwiseUncaught}) the thread's uncaught-exception handler. */
+  private void report(TaskFn<?> fn, Object params, Throwable error, boolean otherwiseUncaught) {
     FailureHandler handler = failureHandler;
     if (handler != null) {
       try {
@@ -191,7 +303,7 @@ public final class WorkerPool {
       } catch (Throwable handlerError) {
         reportUncaught(handlerError);
       }
-    } else if (completion == null || error instanceof Error) {
+    } else if (otherwiseUncaught) {
       reportUncaught(error);
     }
   }
@@ -208,11 +320,12 @@ public final class WorkerPool {
   /**
    * Lets a thread that joins {@code completion} run tasks instead of sleeping. A worker of this pool
    * runs any queued task (it must keep the pool moving, or nested joins could deadlock); any other
-   * thread runs only tasks of {@code completion}, and only while they are at the head of the queue.
+   * thread runs only tasks of {@code completion}, and only while they are at the head of their queue.
    * Returns when the completion is done or there is nothing this thread may run.
    */
   void help(Completion completion) {
-    Completion only = Worker.current(this) != null ? null : completion;
+    boolean onWorker = Worker.current(this) != null;
+    Completion only = onWorker ? null : completion;
     Object[] run = HELPER_RUN.get();
     if (run == null) {
       run = new Object[3 * MAX_RUN];
@@ -221,11 +334,11 @@ public final class WorkerPool {
     }
     try {
       while (!completion.isDone()) {
-        int taken = queue.poll(run, MAX_RUN, shareOf, only);
+        int taken = poll(run, only);
         if (taken == 0) {
           return;
         }
-        runTasks(run, taken);
+        runTasks(run, taken, false);
       }
     } finally {
       HELPER_RUN.set(run);
@@ -235,7 +348,7 @@ public final class WorkerPool {
   // ---- idle workers ----
 
   /**
-   * Called by a worker that found the queue empty. Spins for the configured window, then parks.
+   * Called by a worker that found both queues empty. Spins for the configured window, then parks.
    *
    * @return true to look for work again, false when the pool is shut down and drained
    */
@@ -243,7 +356,7 @@ public final class WorkerPool {
     if (spinNanos > 0) {
       long end = System.nanoTime() + spinNanos;
       do {
-        if (!queue.isEmpty()) {
+        if (hasWork()) {
           return true;
         }
         Thread.onSpinWait();
@@ -253,12 +366,12 @@ public final class WorkerPool {
       pushIdle(w);
     }
     for (;;) {
-      if (!queue.isEmpty()) {
+      if (hasWork()) {
         tryUnlist(w);
         return true;
       }
-      if (queue.isShutDown()) {
-        return false; // shut and empty: nothing can arrive any more
+      if (foreground.isShutDown()) {
+        return false; // both queues shut and empty: nothing can arrive any more
       }
       if (!w.idle) {
         return true; // a submitter popped us
@@ -304,11 +417,26 @@ public final class WorkerPool {
     return count;
   }
 
+  /** {@return tasks waiting in both tiers} */
+  public long queuedTasks() {
+    return foreground.size() + background.size();
+  }
+
+  /** {@return a snapshot of counts (from {@link PoolCounters}, if installed) and gauges} */
+  public PoolStats stats() {
+    PoolCounters c = metrics instanceof PoolCounters ? (PoolCounters) metrics : null;
+    int idle = idleWorkers();
+    return new PoolStats(c != null ? c.submitted() : -1, c != null ? c.completed() : -1,
+        c != null ? c.failed() : -1, c != null ? c.cancelled() : -1, c != null ? c.rejected() : -1,
+        queuedTasks(), Math.max(0, liveWorkers.get() - idle), idle, wakeUps);
+  }
+
   // ---- lifecycle ----
 
   public void shutdown() {
     RUN_STATE.compareAndSet(this, RUNNING, SHUTDOWN);
-    queue.shutDown();
+    background.shutDown(); // background first: a worker that sees the foreground shut knows both are
+    foreground.shutDown();
     for (Worker w : workers) {
       LockSupport.unpark(w.thread);
     }
@@ -316,9 +444,10 @@ public final class WorkerPool {
 
   /**
    * Shuts down, takes every task that has not started, fails its future with a
-   * {@link CancellationException}, interrupts the workers, and returns the tasks as Runnables.
+   * {@link CancellationException} saying {@code reason}, interrupts the workers, and returns the tasks
+   * as Runnables. With {@code report}, also tells the failure handler about each of them.
    */
-  public List<Runnable> shutdownNow() {
+  public List<Runnable> shutdownNow(String reason, boolean report) {
     shutdown();
     int state;
     while ((state = runState) < STOP && !RUN_STATE.compareAndSet(this, state, STOP)) {
@@ -326,11 +455,27 @@ public final class WorkerPool {
     }
     List<Runnable> neverStarted = new ArrayList<>();
     Object[] run = new Object[3 * MAX_RUN];
-    int taken;
-    while ((taken = queue.poll(run, MAX_RUN, 1, null)) > 0) {
-      for (int i = 0; i < taken; i++) {
-        neverStarted.add(NotStarted.of(run[3 * i], run[3 * i + 1], (Completion) run[3 * i + 2]));
+    for (TaskQueue queue : new TaskQueue[] {foreground, background}) {
+      int taken;
+      while ((taken = queue.poll(run, MAX_RUN, 1, null)) > 0) {
+        for (int i = 0; i < taken; i++) {
+          Object fn = run[3 * i];
+          Object params = run[3 * i + 1];
+          Completion completion = (Completion) run[3 * i + 2];
+          CancellationException cancelled = new CancellationException(reason);
+          if (completion != null) {
+            completion.taskFailed(cancelled);
+            completion.tasksDone(1);
+          }
+          if (report) {
+            report((TaskFn<?>) fn, params, cancelled, true);
+          }
+          neverStarted.add(NotStarted.of(fn, params, completion));
+        }
       }
+    }
+    if (metrics != null && !neverStarted.isEmpty()) {
+      metrics.tasksCancelled(neverStarted.size());
     }
     for (Worker w : workers) {
       w.thread.interrupt();
@@ -338,7 +483,18 @@ public final class WorkerPool {
     return neverStarted;
   }
 
-  void workerExited() {
+  /** Called by a worker's thread as it ends: normally, or by a throwable that escaped the worker loop. */
+  void workerEnded(Worker w, Throwable cause) {
+    if (cause != null && runState < TERMINATED) {
+      try {
+        Thread replacement = newThread(w, w.index);
+        w.thread = replacement; // same Worker object: its place on the idle stack stays valid
+        replacement.start();
+        return;
+      } catch (Throwable factoryFailure) {
+        cause.addSuppressed(factoryFailure); // cannot replace: the pool shrinks by one
+      }
+    }
     if (liveWorkers.decrementAndGet() == 0) {
       runState = TERMINATED;
       terminated.countDown();
@@ -375,7 +531,7 @@ public final class WorkerPool {
     }
   }
 
-  /** A task taken back by {@link #shutdownNow()}: running it runs the task, nothing more. */
+  /** A task taken back by {@link #shutdownNow}: running it runs the task, nothing more. */
   private static final class NotStarted implements Runnable {
     private final TaskFn<Object> fn;
     private final Object params;
@@ -387,12 +543,8 @@ public final class WorkerPool {
     }
 
     static Runnable of(Object fn, Object params, Completion completion) {
-      if (completion == null) {
-        return (Runnable) params; // an execute(Runnable) task: hand back the caller's own object
-      }
-      completion.taskFailed(new CancellationException("pool shut down before this task started"));
-      completion.tasksDone(1);
-      return new NotStarted(fn, params);
+      return completion == null ? (Runnable) params // execute(Runnable): hand back the caller's own object
+          : new NotStarted(fn, params);
     }
 
     @Override

@@ -1,0 +1,241 @@
+package dev.zeropool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Graceful shutdown, worker replacement, cancellation before start, priorities and metrics. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class LifecycleTest {
+
+  static final TaskFn<CountDownLatch> BLOCK = latch -> {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  };
+  static final TaskFn<AtomicInteger> COUNT = AtomicInteger::incrementAndGet;
+
+  // ---- graceful shutdown ----
+
+  @Test
+  void shutdownGracefullyDrainsQueuedWorkWithinTheDeadline() {
+    ZeroPool pool = ZeroPool.create(2);
+    AtomicInteger ran = new AtomicInteger();
+    AtomicInteger[] many = new AtomicInteger[10_000];
+    java.util.Arrays.fill(many, ran);
+    pool.submitBatch(COUNT, many);
+    assertTrue(pool.shutdownGracefully(Duration.ofSeconds(10)));
+    assertEquals(10_000, ran.get());
+    assertTrue(pool.isTerminated());
+  }
+
+  @Test
+  void shutdownGracefullyCancelsAndReportsWhatIsLeftAtTheDeadline() throws Exception {
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    ZeroPool pool = ZeroPool.builder().workers(1).failureHandler((fn, p, e) -> reported.add(e)).build();
+    CountDownLatch never = new CountDownLatch(1);
+    pool.submitTask(BLOCK, never); // interrupted at the deadline
+    Thread.sleep(20);
+    AtomicInteger ran = new AtomicInteger();
+    TaskFuture queued = pool.submitBatch(COUNT, new AtomicInteger[] {ran, ran, ran});
+    pool.execute(ran::incrementAndGet);
+    assertFalse(pool.shutdownGracefully(Duration.ofMillis(100)));
+    assertInstanceOf(CancellationException.class, assertThrows(CompletionException.class, queued::join).getCause());
+    assertEquals(4, reported.size(), "three batch tasks and one execute task reported");
+    assertTrue(reported.stream().allMatch(e -> e instanceof CancellationException));
+    assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    assertEquals(0, ran.get());
+  }
+
+  // ---- worker replacement ----
+
+  @Test
+  @SuppressWarnings("removal")
+  void aWorkerThatCannotGoOnIsReplacedAndThePoolKeepsItsSize() throws Exception {
+    Set<Thread> created = ConcurrentHashMap.newKeySet();
+    List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    ZeroPool pool = ZeroPool.builder().workers(2).threadFactory(r -> {
+      Thread t = new Thread(r);
+      t.setDaemon(true);
+      t.setUncaughtExceptionHandler((th, e) -> uncaught.add(e));
+      created.add(t);
+      return t;
+    }).build();
+    try {
+      CountDownLatch hold = new CountDownLatch(1);
+      pool.submitTask(BLOCK, hold); // keep the caller from running the fatal task itself
+      Thread.sleep(20);
+      AtomicInteger ran = new AtomicInteger();
+      TaskFuture fatal = pool.submitBatch(TaskBatch.builder()
+          .add(p -> { throw new ThreadDeath(); }, null)
+          .add(COUNT, ran)
+          .build());
+      hold.countDown();
+      assertInstanceOf(ThreadDeath.class, assertThrows(CompletionException.class, fatal::join).getCause());
+      assertEquals(1, ran.get(), "the rest of the dying worker's run still ran");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (created.size() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertEquals(3, created.size(), "one replacement thread");
+      assertEquals(2, created.stream().filter(Thread::isAlive).count(), "the pool keeps its size");
+      assertTrue(uncaught.stream().anyMatch(e -> e instanceof ThreadDeath), "the death was reported");
+      CountDownLatch both = new CountDownLatch(2);
+      CountDownLatch release = new CountDownLatch(1);
+      TaskFn<Object> meet = x -> {
+        both.countDown();
+        BLOCK.run(release);
+      };
+      pool.submitBatch(meet, new Object[] {1, 2}, TaskOptions.DEFAULT);
+      assertTrue(both.await(10, TimeUnit.SECONDS), "two workers run side by side again");
+      release.countDown();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // ---- cancellation before start ----
+
+  @Test
+  void aCancelledTokenSkipsTasksThatHaveNotStartedAndTheRestRun() throws Exception {
+    try (ZeroPool pool = ZeroPool.builder().workers(1).metrics(new PoolCounters()).build()) {
+      CountDownLatch hold = new CountDownLatch(1);
+      CancellationToken token = new CancellationToken();
+      TaskOptions cancellable = TaskOptions.DEFAULT.cancelledBy(token);
+      AtomicInteger ran = new AtomicInteger();
+      CountDownLatch running = new CountDownLatch(1);
+      TaskFn<Object> first = x -> {
+        running.countDown();
+        BLOCK.run(hold);
+        ran.incrementAndGet();
+      };
+      TaskFuture batch = pool.submitBatch(TaskBatch.builder().add(first, null)
+          .addAll(COUNT, ran, ran, ran).build(), cancellable);
+      TaskFuture other = pool.submitTask(COUNT, ran); // not cancellable
+      assertTrue(running.await(10, TimeUnit.SECONDS));
+      token.cancel();
+      hold.countDown();
+      CompletionException e = assertThrows(CompletionException.class, batch::join);
+      assertInstanceOf(CancellationException.class, e.getCause());
+      other.join();
+      assertEquals(2, ran.get(), "the running task finished, the three queued ones were skipped, the other ran");
+      assertEquals(3, pool.stats().cancelled());
+    }
+  }
+
+  @Test
+  void cancellingAFutureSkipsItsQueuedTasks() throws Exception {
+    try (ZeroPool pool = ZeroPool.create(1)) {
+      CountDownLatch hold = new CountDownLatch(1);
+      pool.submitTask(BLOCK, hold);
+      Thread.sleep(20);
+      AtomicInteger ran = new AtomicInteger();
+      TaskFuture f = pool.submitBatch(COUNT, new AtomicInteger[] {ran, ran});
+      assertTrue(f.cancel());
+      hold.countDown();
+      assertThrows(CompletionException.class, f::join);
+      assertEquals(0, ran.get());
+      assertFalse(f.cancel(), "already done");
+    }
+  }
+
+  // ---- priorities ----
+
+  @Test
+  void foregroundWorkIsTakenBeforeBackgroundWork() throws Exception {
+    try (ZeroPool pool = ZeroPool.create(1)) {
+      CountDownLatch hold = new CountDownLatch(1);
+      pool.execute(() -> BLOCK.run(hold));
+      Thread.sleep(20);
+      List<String> order = new CopyOnWriteArrayList<>();
+      TaskFn<String> record = order::add;
+      TaskFuture bg = pool.submitBatch(record, new String[] {"b1", "b2"}, TaskOptions.BACKGROUND);
+      TaskFuture fg = pool.submitBatch(record, new String[] {"f1", "f2"});
+      hold.countDown();
+      assertTrue(fg.await(10, TimeUnit.SECONDS));
+      assertTrue(bg.await(10, TimeUnit.SECONDS));
+      assertEquals(List.of("f1", "f2", "b1", "b2"), order);
+    }
+  }
+
+  @Test
+  void backgroundWorkIsNotStarvedByForegroundBursts() throws Exception {
+    try (ZeroPool pool = ZeroPool.create(2)) {
+      AtomicInteger background = new AtomicInteger();
+      AtomicInteger[] bgTasks = new AtomicInteger[200];
+      java.util.Arrays.fill(bgTasks, background);
+      TaskFuture bg = pool.submitBatch(COUNT, bgTasks, TaskOptions.BACKGROUND);
+      TaskFn<Object> busy = x -> {
+        long end = System.nanoTime() + 20_000;
+        while (System.nanoTime() < end) {
+          Thread.onSpinWait();
+        }
+      };
+      for (int burst = 0; burst < 200 && !bg.isDone(); burst++) {
+        pool.submitBatch(busy, new Object[50]).await(10, TimeUnit.SECONDS);
+        Thread.sleep(1); // the gap between bursts
+      }
+      assertTrue(bg.await(10, TimeUnit.SECONDS));
+      assertEquals(200, background.get());
+    }
+  }
+
+  // ---- metrics ----
+
+  @Test
+  void countersAndGaugesDescribeThePool() throws Exception {
+    PoolCounters counters = new PoolCounters();
+    ZeroPool pool = ZeroPool.builder().workers(2).metrics(counters).build();
+    pool.submitBatch(COUNT, new AtomicInteger[] {new AtomicInteger(), new AtomicInteger()}).join();
+    assertThrows(CompletionException.class, () -> pool.submitTask(x -> { throw new IllegalStateException(); }, null).join());
+    CountDownLatch hold = new CountDownLatch(1);
+    pool.submitBatch(BLOCK, new CountDownLatch[] {hold, hold});
+    Thread.sleep(50);
+    pool.execute(() -> { });
+    PoolStats busy = pool.stats();
+    assertEquals(2, busy.busyWorkers());
+    assertEquals(0, busy.parkedWorkers());
+    assertEquals(1, busy.queuedTasks());
+    hold.countDown();
+    pool.shutdown();
+    assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> pool.execute(() -> { }));
+    assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    PoolStats s = pool.stats();
+    assertEquals(6, s.submitted());
+    assertEquals(5, s.completed());
+    assertEquals(1, s.failed());
+    assertEquals(1, s.rejected());
+    assertEquals(0, s.cancelled());
+    assertTrue(s.wakeUps() >= 1 && s.wakeUps() == counters.wakeUps());
+    assertTrue(counters.toString().contains("completed=5"));
+  }
+
+  @Test
+  void withoutAHookThereAreGaugesButNoCounts() {
+    try (ZeroPool pool = ZeroPool.create(1)) {
+      pool.submitTask(COUNT, new AtomicInteger()).join();
+      PoolStats s = pool.stats();
+      assertEquals(-1, s.submitted());
+      assertEquals(-1, s.completed());
+      assertEquals(0, s.queuedTasks());
+      assertTrue(pool.toString().contains("wake-ups"), pool.toString());
+    }
+  }
+}
