@@ -1,0 +1,206 @@
+package dev.zeropool.benchmarks;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.util.Statistics;
+
+/**
+ * Turns JMH results into the report: a Markdown file with one table per benchmark class (score, error,
+ * ratio against the best JDK peer of the same workload, allocation per operation) and a PNG chart of
+ * the ratios.
+ *
+ * <p>A row's <em>pool</em> is its benchmark method; its <em>workload</em> is its class plus its
+ * parameters. Methods named {@code forkJoin...} or {@code threadPool...} are the JDK peers; every row
+ * of a workload is divided by the fastest peer of that workload, so 0.5 means twice as fast as the best
+ * JDK pool and 1.0 is the best JDK pool itself.
+ */
+public final class ReportWriter {
+
+  private static final String ALLOC_NORM = "gc.alloc.rate.norm";
+
+  private ReportWriter() {}
+
+  /** One benchmark method with one parameter set. */
+  private record Row(String className, String pool, String workload, double score, double error,
+      String unit, double allocPerOp, Statistics samples) {
+
+    boolean isPeer() {
+      return pool.startsWith("forkJoin") || pool.startsWith("threadPool");
+    }
+  }
+
+  /**
+   * Writes {@code <baseName>.md} and {@code <baseName>.png} into {@code dir}, creating it if needed.
+   *
+   * @param settings a line describing the run (mode, machine, JVM)
+   * @return the files written
+   */
+  public static List<Path> write(Collection<RunResult> results, Path dir, String baseName, String settings)
+      throws IOException {
+    Files.createDirectories(dir);
+    Map<String, List<Row>> byClass = new LinkedHashMap<>();
+    for (RunResult r : results) {
+      Row row = toRow(r);
+      byClass.computeIfAbsent(row.className, k -> new ArrayList<>()).add(row);
+    }
+    Path markdown = dir.resolve(baseName + ".md");
+    Path chart = dir.resolve(baseName + ".png");
+    Files.writeString(markdown, markdown(byClass, settings, chart.getFileName().toString()));
+    writeChart(byClass, chart);
+    return List.of(markdown, chart);
+  }
+
+  /** {@return the parameters of a result as {@code name=value, ...}, or an empty string when it has none} */
+  static String paramLabel(BenchmarkParams params) {
+    return params.getParamsKeys().stream()
+        .map(k -> k + "=" + params.getParam(k))
+        .collect(Collectors.joining(", "));
+  }
+
+  private static Row toRow(RunResult r) {
+    BenchmarkParams params = r.getParams();
+    String benchmark = params.getBenchmark();
+    int dot = benchmark.lastIndexOf('.');
+    String className = benchmark.substring(benchmark.lastIndexOf('.', dot - 1) + 1, dot);
+    Result<?> primary = r.getPrimaryResult();
+    double alloc = Double.NaN;
+    for (String key : r.getSecondaryResults().keySet()) {
+      if (key.endsWith(ALLOC_NORM)) {
+        Result<?> norm = r.getSecondaryResults().get(key);
+        alloc = norm.getScore();
+      }
+    }
+    Statistics samples = params.getMode() == Mode.SampleTime ? primary.getStatistics() : null;
+    return new Row(className, benchmark.substring(dot + 1), paramLabel(params), primary.getScore(),
+        primary.getScoreError(), primary.getScoreUnit(), alloc, samples);
+  }
+
+  /** {@return score divided by the best peer score of the same workload, NaN without peers} */
+  private static double ratio(Row row, List<Row> rows) {
+    double best = rows.stream()
+        .filter(r -> r.isPeer() && r.workload.equals(row.workload))
+        .mapToDouble(Row::score).min().orElse(Double.NaN);
+    return row.score / best;
+  }
+
+  private static String markdown(Map<String, List<Row>> byClass, String settings, String chartFile) {
+    StringBuilder md = new StringBuilder();
+    md.append("# ZeroPool benchmark report\n\n")
+        .append(settings).append(".\n\n")
+        .append("Lower is better. *vs best JDK peer* divides the score by the fastest ForkJoinPool or ")
+        .append("ThreadPoolExecutor variant of the same workload (below 1.00 = faster than the best JDK pool). ")
+        .append("*alloc* is JMH's `gc.alloc.rate.norm`, bytes allocated per operation by all threads.\n\n")
+        .append("![ratio chart](").append(chartFile).append(")\n");
+    for (Map.Entry<String, List<Row>> e : byClass.entrySet()) {
+      md.append("\n## ").append(e.getKey()).append("\n\n").append(classTable(e.getValue()));
+      List<Row> sampled = e.getValue().stream().filter(r -> r.samples != null).collect(Collectors.toList());
+      if (!sampled.isEmpty()) {
+        md.append("\n").append(percentileTable(sampled));
+      }
+    }
+    return md.toString();
+  }
+
+  /** {@return the Markdown table of one benchmark class; also pasted into the class's header comment} */
+  static String classTable(List<Row> rows) {
+    StringBuilder md = new StringBuilder(
+        "| workload | pool | score (ns/op) | ± error | vs best JDK peer | alloc (B/op) |\n"
+            + "|---|---|---:|---:|---:|---:|\n");
+    for (Row r : sorted(rows)) {
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", r.workload, r.pool,
+          number(r.score), number(r.error), ratioText(ratio(r, rows)), number(r.allocPerOp)));
+    }
+    return md.toString();
+  }
+
+  private static String percentileTable(List<Row> rows) {
+    StringBuilder md = new StringBuilder("| workload | pool | p50 (ns) | p90 (ns) | p99 (ns) | p99.9 (ns) | max (ns) | samples |\n"
+        + "|---|---|---:|---:|---:|---:|---:|---:|\n");
+    for (Row r : sorted(rows)) {
+      Statistics s = r.samples;
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %d |%n", r.workload, r.pool,
+          number(s.getPercentile(50)), number(s.getPercentile(90)), number(s.getPercentile(99)),
+          number(s.getPercentile(99.9)), number(s.getMax()), s.getN()));
+    }
+    return md.toString();
+  }
+
+  private static List<Row> sorted(List<Row> rows) {
+    List<String> workloads = rows.stream().map(Row::workload).distinct().collect(Collectors.toList());
+    List<Row> copy = new ArrayList<>(rows);
+    copy.sort((a, b) -> a.workload.equals(b.workload) ? Double.compare(a.score, b.score)
+        : Integer.compare(workloads.indexOf(a.workload), workloads.indexOf(b.workload)));
+    return copy;
+  }
+
+  private static String number(double value) {
+    if (Double.isNaN(value)) {
+      return "–";
+    }
+    return value >= 100 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.1f", value);
+  }
+
+  private static String ratioText(double ratio) {
+    return Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, "%.2f", ratio);
+  }
+
+  /** {@return greens for ZeroPool, blues for ForkJoinPool, oranges for ThreadPoolExecutor, darker first} */
+  private static Color colour(String pool, Set<String> pools) {
+    String family = pool.startsWith("zeroPool") ? "zeroPool" : pool.startsWith("forkJoin") ? "forkJoin" : "threadPool";
+    int shade = (int) pools.stream().filter(p -> p.startsWith(family)).takeWhile(p -> !p.equals(pool)).count();
+    int[] palette = family.equals("zeroPool") ? new int[] {0x1b7837, 0x5aae61, 0xa6dba0}
+        : family.equals("forkJoin") ? new int[] {0x2166ac, 0x67a9cf, 0xd1e5f0} : new int[] {0xe08214, 0xfdb863, 0xfee0b6};
+    return new Color(palette[Math.min(shade, palette.length - 1)]);
+  }
+
+  /** One bar chart per benchmark class, stacked in one PNG: bars are the ratio to the best JDK peer. */
+  private static void writeChart(Map<String, List<Row>> byClass, Path file) throws IOException {
+    List<Chart<?, ?>> charts = new ArrayList<>();
+    for (Map.Entry<String, List<Row>> e : byClass.entrySet()) {
+      List<Row> rows = e.getValue();
+      CategoryChart chart = new CategoryChartBuilder().width(1100).height(420)
+          .title(e.getKey() + ": time relative to the best JDK pool (lower is better)")
+          .yAxisTitle("× best JDK peer").build();
+      chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+      chart.getStyler().setXAxisLabelRotation(10);
+      List<String> workloads = new ArrayList<>(rows.stream().map(Row::workload)
+          .map(w -> w.isEmpty() ? "default" : w).collect(Collectors.toCollection(LinkedHashSet::new)));
+      Set<String> pools = rows.stream().map(Row::pool).collect(Collectors.toCollection(LinkedHashSet::new));
+      for (String pool : pools) {
+        List<Double> values = new ArrayList<>();
+        for (String w : workloads) {
+          values.add(rows.stream()
+              .filter(r -> r.pool.equals(pool) && (r.workload.isEmpty() ? "default" : r.workload).equals(w))
+              .mapToDouble(r -> ratio(r, rows)).filter(v -> !Double.isNaN(v))
+              .findFirst().orElse(0));
+        }
+        chart.addSeries(pool, workloads, values).setFillColor(colour(pool, pools));
+      }
+      charts.add(chart);
+    }
+    try (OutputStream png = Files.newOutputStream(file)) {
+      BitmapEncoder.saveBitmap(charts, charts.size(), 1, png, BitmapEncoder.BitmapFormat.PNG);
+    }
+  }
+}
