@@ -1,8 +1,10 @@
 package dev.zeropool;
 
 import dev.zeropool.internal.Completion;
+import dev.zeropool.internal.CpuAffinity;
 import dev.zeropool.internal.WorkerPool;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.AbstractExecutorService;
@@ -10,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * A fixed set of worker threads fed by one lock-free FIFO queue, for many small tasks.
@@ -60,7 +63,8 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
         : namedFactory(builder.threadNamePrefix != null ? builder.threadNamePrefix
             : "zeropool-" + poolNumber + "-worker-", builder.daemon);
     this.core = new WorkerPool(builder.workers, factory, builder.spinWindow.toNanos(),
-        builder.failureHandler, builder.metrics);
+        builder.failureHandler, builder.metrics,
+        builder.cpusOfWorker != null ? CpuAffinity.of(builder.cpusOfWorker) : null);
   }
 
   /**
@@ -416,6 +420,7 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
     private Duration spinWindow = Duration.ZERO;
     private FailureHandler failureHandler;
     private PoolMetrics metrics;
+    private IntFunction<BitSet> cpusOfWorker;
 
     private Builder() {}
 
@@ -499,6 +504,24 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
      */
     public Builder metrics(PoolMetrics metrics) {
       this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    /**
+     * Pins worker {@code i} to the CPUs in {@code cpusOfWorker.apply(i)} (Linux; default: not pinned).
+     * Needs OpenHFT's Java-Thread-Affinity ({@code net.openhft:affinity}) on the classpath, an optional
+     * dependency of ZeroPool; {@link #build()} fails with an {@link IllegalStateException} saying so
+     * when it is missing. A worker that cannot be pinned reports why to its uncaught-exception handler
+     * and runs unpinned.
+     *
+     * <pre>{@code
+     * ZeroPool pool = ZeroPool.builder().workers(2).cpuAffinity(i -> { BitSet s = new BitSet(); s.set(i + 2); return s; }).build();
+     * }</pre>
+     *
+     * @throws NullPointerException if {@code cpusOfWorker} is null
+     */
+    public Builder cpuAffinity(IntFunction<BitSet> cpusOfWorker) {
+      this.cpusOfWorker = Objects.requireNonNull(cpusOfWorker, "cpusOfWorker");
       return this;
     }
 

@@ -39,6 +39,13 @@ final class Worker implements Runnable {
     CURRENT.set(this);
     Throwable died = null;
     try {
+      if (pool.affinity != null) {
+        try {
+          pool.affinity.pinCurrentThread(index);
+        } catch (RuntimeException | LinkageError e) {
+          WorkerPool.reportUncaught(e); // run unpinned rather than die and be replaced in a loop
+        }
+      }
       for (;;) {
         int taken = pool.poll(run, null);
         if (taken > 0) {

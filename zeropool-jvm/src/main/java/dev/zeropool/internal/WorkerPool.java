@@ -102,8 +102,12 @@ public final class WorkerPool {
   /** Workers unparked by a signal; counted on the unpark path only, which costs microseconds anyway. */
   private volatile long wakeUps;
 
+  /** Null unless workers are pinned to CPUs. */
+  final CpuAffinity affinity;
+
   public WorkerPool(int workerCount, ThreadFactory threadFactory, long spinNanos,
-      FailureHandler failureHandler, PoolMetrics metrics) {
+      FailureHandler failureHandler, PoolMetrics metrics, CpuAffinity affinity) {
+    this.affinity = affinity;
     this.foreground = new TaskQueue();
     this.background = new TaskQueue();
     this.threadFactory = threadFactory;
@@ -308,7 +312,7 @@ public final class WorkerPool {
     }
   }
 
-  private static void reportUncaught(Throwable error) {
+  static void reportUncaught(Throwable error) {
     Thread current = Thread.currentThread();
     try {
       current.getUncaughtExceptionHandler().uncaughtException(current, error);
