@@ -80,7 +80,7 @@ class LifecycleTest {
     }).build();
     try {
       CountDownLatch hold = new CountDownLatch(1);
-      pool.submitTask(BLOCK, hold); // keep the caller from running the fatal task itself
+      pool.submitTask(BLOCK, hold); // one worker busy until the fatal batch is queued
       Thread.sleep(20);
       AtomicInteger ran = new AtomicInteger();
       TaskFuture fatal = pool.submitBatch(TaskBatch.builder()
@@ -88,7 +88,9 @@ class LifecycleTest {
           .add(COUNT, ran)
           .build());
       hold.countDown();
-      assertInstanceOf(ThreadDeath.class, assertThrows(CompletionException.class, fatal::join).getCause());
+      // A timed await never helps, so the fatal task surely runs on a worker, not on this thread.
+      assertInstanceOf(ThreadDeath.class,
+          assertThrows(CompletionException.class, () -> fatal.await(10, TimeUnit.SECONDS)).getCause());
       assertEquals(1, ran.get(), "the rest of the dying worker's run still ran");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (created.size() < 3 && System.nanoTime() < deadline) {

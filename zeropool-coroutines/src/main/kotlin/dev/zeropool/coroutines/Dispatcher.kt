@@ -1,0 +1,95 @@
+package dev.zeropool.coroutines
+
+import dev.zeropool.ZeroPool
+import java.util.concurrent.Executor
+import java.util.concurrent.RejectedExecutionException
+import kotlin.coroutines.CoroutineContext
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.ExecutorCoroutineDispatcher
+import kotlinx.coroutines.cancel
+
+/**
+ * A [kotlinx.coroutines.CoroutineDispatcher] that runs coroutines on this pool's workers, through
+ * the same lock-free queue as its tasks. The dispatcher borrows the pool: its
+ * [close][ExecutorCoroutineDispatcher.close] does nothing, and the pool's owner shuts the pool down.
+ * Use [zeroPoolDispatcher] for a dispatcher that owns its pool.
+ *
+ * ```
+ * ZeroPool.create(4).use { pool ->
+ *     runBlocking(pool.asCoroutineDispatcher()) {
+ *         val parts = (1..8).map { async { heavy(it) } }.awaitAll()
+ *     }
+ * }
+ * ```
+ *
+ * ### Behaviour
+ * - **Dispatch** hands the coroutine's own block to [ZeroPool.execute], which stores it in a queue
+ *   slot: no wrapper and no allocation per dispatch. The block never runs in place;
+ *   [isDispatchNeeded][kotlinx.coroutines.CoroutineDispatcher.isDispatchNeeded] is always true.
+ * - **yield()** re-queues the coroutine at the tail of the pool's FIFO queue, behind everything
+ *   already queued, so yielding coroutines take turns fairly.
+ * - **limitedParallelism(n)** is kotlinx's default view over this dispatcher: at most n of its
+ *   coroutines run at once, and the view hands its worker back to the pool every few tasks.
+ * - **delay() and withTimeout()** use kotlinx's shared timer thread (kotlinx's `Delay` interface is
+ *   internal API), which resumes the coroutine by dispatching it here.
+ * - **After shutdown** the pool refuses new work. As kotlinx's executor dispatchers do, a refused
+ *   dispatch cancels the coroutine's job with a [CancellationException] whose cause is the
+ *   [RejectedExecutionException], and runs the block on [Dispatchers.IO] so that the coroutine can
+ *   finish its cancellation (its `finally` blocks run there).
+ *
+ * Two dispatchers over the same pool are equal, so `withContext` between them does not re-dispatch.
+ *
+ * Note that kotlinx.coroutines also has `ExecutorService.asCoroutineDispatcher()`; this extension
+ * on [ZeroPool] is the more specific one and wins unless the kotlinx one is imported by name while
+ * this one is not.
+ */
+public fun ZeroPool.asCoroutineDispatcher(): ExecutorCoroutineDispatcher = ZeroPoolDispatcher(this, ownsPool = false)
+
+/**
+ * Creates a pool of [workers] daemon worker threads and a dispatcher that owns it: closing the
+ * dispatcher shuts the pool down. Everything else is as for [asCoroutineDispatcher].
+ *
+ * ```
+ * zeroPoolDispatcher(4).use { dispatcher ->
+ *     runBlocking(dispatcher) { launch { work() } }
+ * }
+ * ```
+ *
+ * [close][ExecutorCoroutineDispatcher.close] calls [ZeroPool.shutdown] and does not wait (it may be
+ * called from a coroutine running on the pool): work already queued still runs, later dispatches
+ * are refused as described in [asCoroutineDispatcher].
+ *
+ * @throws IllegalArgumentException if [workers] is less than 1
+ */
+public fun zeroPoolDispatcher(workers: Int): ExecutorCoroutineDispatcher =
+    ZeroPoolDispatcher(ZeroPool.create(workers), ownsPool = true)
+
+/** The dispatcher of [asCoroutineDispatcher] and [zeroPoolDispatcher]. */
+internal class ZeroPoolDispatcher(private val pool: ZeroPool, private val ownsPool: Boolean) :
+    ExecutorCoroutineDispatcher() {
+
+    override val executor: Executor
+        get() = pool
+
+    override fun dispatch(context: CoroutineContext, block: Runnable) {
+        try {
+            pool.execute(block)
+        } catch (e: RejectedExecutionException) {
+            context.cancel(CancellationException("The coroutine was rejected by a shut-down ZeroPool", e))
+            Dispatchers.IO.dispatch(context, block)
+        }
+    }
+
+    override fun close() {
+        if (ownsPool) {
+            pool.shutdown()
+        }
+    }
+
+    override fun equals(other: Any?): Boolean = other is ZeroPoolDispatcher && other.pool === pool
+
+    override fun hashCode(): Int = System.identityHashCode(pool)
+
+    override fun toString(): String = "ZeroPoolDispatcher[$pool]"
+}
