@@ -59,9 +59,9 @@ final class QueueSegment extends SegmentTail {
   static final long CLAIM_SHUT_DOWN = -2;
 
   /** {@link #tryTake} result: closed and fully taken, move to the successor. */
-  static final int TAKE_DRAINED = -1;
+  static final long TAKE_DRAINED = -1;
   /** {@link #tryTake} result: the task at the head belongs to another completion. */
-  static final int TAKE_NOT_OURS = -2;
+  static final long TAKE_NOT_OURS = -2;
 
   private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
   private static final VarHandle NEXT;
@@ -184,7 +184,10 @@ final class QueueSegment extends SegmentTail {
     for (int j = 0; j < count; j++) {
       int src = from + j;
       int slot = 3 * ((int) (first + j) & mask);
-      slots[slot] = fn != null ? fn : fns[src];
+      Object handle = fn != null ? fn : fns[src];
+      if (slots[slot] != handle) { // usually the same static handle as last lap: skip the store and its GC barrier
+        slots[slot] = handle;
+      }
       slots[slot + 1] = array != null ? array[src] : list.get(src);
       slots[slot + 2] = completion;
       soSeq(first + j, first + j + 1); // publish: the consumer's acquire of seq sees the three writes
@@ -194,7 +197,9 @@ final class QueueSegment extends SegmentTail {
   /** Writes and publishes one claimed slot. */
   void fillOne(long index, Object fn, Object param, Object completion) {
     int slot = 3 * ((int) index & mask);
-    slots[slot] = fn;
+    if (slots[slot] != fn) {
+      slots[slot] = fn;
+    }
     slots[slot + 1] = param;
     slots[slot + 2] = completion;
     soSeq(index, index + 1);
@@ -203,15 +208,19 @@ final class QueueSegment extends SegmentTail {
   // ---- consumers ----
 
   /**
-   * Takes a run of published tasks from the head into {@code out} (three references per task).
+   * Claims a run of published tasks at the head. The claimer reads them in place ({@link #fn},
+   * {@link #param}, {@link #completion}) and then must {@link #release} them; until then the slots
+   * stay occupied, so nothing is copied and no reference is written per task on the consumer side
+   * (under G1 each reference store pays a write barrier).
    *
    * <p>The run is at most {@code max} long and at most the waiting tasks divided by {@code shareOf}
    * (guided self-scheduling: take big runs while there is much work, single tasks near the end, so
    * that workers finish together). With {@code only != null} it takes only tasks of that completion.
    *
-   * @return the number taken (0 when nothing is waiting), {@link #TAKE_DRAINED} or {@link #TAKE_NOT_OURS}
+   * @return {@code (firstIndex << COUNT_BITS) | count} with {@code count >= 1}, 0 when nothing is
+   *     waiting, {@link #TAKE_DRAINED} or {@link #TAKE_NOT_OURS}
    */
-  int tryTake(Object[] out, int max, int shareOf, Object only) {
+  long tryTake(int max, int shareOf, Object only) {
     int spins = 0;
     for (;;) {
       long h = lvHead();
@@ -223,7 +232,7 @@ final class QueueSegment extends SegmentTail {
       int limit = (int) Math.max(1, Math.min(max, waiting / shareOf));
       int ready = 0;
       while (ready < limit && lvSeq(h + ready) == h + ready + 1
-          && (only == null || slots[3 * ((int) (h + ready) & mask) + 2] == only)) {
+          && (only == null || completion(h + ready) == only)) {
         ready++;
       }
       if (ready == 0) {
@@ -243,18 +252,36 @@ final class QueueSegment extends SegmentTail {
         continue; // otherwise our head read was stale
       }
       if (casHead(h, h + ready)) {
-        for (int j = 0; j < ready; j++) {
-          int slot = 3 * ((int) (h + j) & mask);
-          out[3 * j] = slots[slot];
-          out[3 * j + 1] = slots[slot + 1];
-          out[3 * j + 2] = slots[slot + 2];
-          slots[slot] = null; // let the parameter object go as soon as the task runs
-          slots[slot + 1] = null;
-          slots[slot + 2] = null;
-          soSeq(h + j, h + j + capacity); // release the slot to the producer of the next lap
-        }
-        return ready;
+        return (h << COUNT_BITS) | ready;
       }
+    }
+  }
+
+  /** The handle of a claimed task. */
+  Object fn(long index) {
+    return slots[3 * ((int) index & mask)];
+  }
+
+  /** The parameter object of a claimed task. */
+  Object param(long index) {
+    return slots[3 * ((int) index & mask) + 1];
+  }
+
+  /** The completion of a claimed (or, racily, a published) task. */
+  Object completion(long index) {
+    return slots[3 * ((int) index & mask) + 2];
+  }
+
+  /**
+   * Frees claimed slots for the producers of the next lap. Only the parameter object is cleared, so
+   * that the caller's data can be collected; the handle (meant to be a static singleton) and the
+   * completion (a small finished future) stay until the next lap overwrites them, which lets a
+   * producer skip re-storing an unchanged handle.
+   */
+  void release(long first, int count) {
+    for (int j = 0; j < count; j++) {
+      slots[3 * ((int) (first + j) & mask) + 1] = null;
+      soSeq(first + j, first + j + capacity);
     }
   }
 

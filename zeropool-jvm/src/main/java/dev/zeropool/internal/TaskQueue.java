@@ -130,18 +130,23 @@ public final class TaskQueue {
   }
 
   /**
-   * Takes a run of up to {@code max} tasks from the head into {@code out} (three references each:
-   * handle, parameter, completion). See {@link QueueSegment#tryTake} for {@code shareOf} and {@code only}.
+   * Claims a run of up to {@code max} tasks from the head into {@code run}, which then reads them in
+   * place and must be {@linkplain RunClaim#release() released}. See {@link QueueSegment#tryTake} for
+   * {@code shareOf} and {@code only}.
    *
-   * @return the number of tasks taken; 0 if none is waiting (or, with {@code only}, if the head task
+   * @return the number of tasks claimed; 0 if none is waiting (or, with {@code only}, if the head task
    *     belongs to another completion)
    */
-  public int poll(Object[] out, int max, int shareOf, Object only) {
+  public int poll(RunClaim run, int max, int shareOf, Object only) {
     for (;;) {
       QueueSegment segment = headSegment;
-      int taken = segment.tryTake(out, max, shareOf, only);
+      long taken = segment.tryTake(max, shareOf, only);
+      if (taken > 0) {
+        return run.set(segment, taken >>> QueueSegment.COUNT_BITS,
+            (int) (taken & ((1 << QueueSegment.COUNT_BITS) - 1)));
+      }
       if (taken != QueueSegment.TAKE_DRAINED) {
-        return Math.max(taken, 0);
+        return 0;
       }
       QueueSegment next = segment.lvNext();
       if (next == null) {

@@ -15,8 +15,8 @@ final class Worker implements Runnable {
   final WorkerPool pool;
   /** Position in {@link WorkerPool#workers}; the idle stack stores {@code index + 1}. */
   final int index;
-  /** Three references (handle, parameter, completion) per task of the run being executed. */
-  final Object[] run = new Object[3 * WorkerPool.MAX_RUN];
+  /** The run of tasks being executed, read in place from the queue. */
+  final RunClaim run = new RunClaim();
   /** The thread running this worker; replaced if it dies. */
   volatile Thread thread;
   volatile boolean idle;
@@ -47,10 +47,9 @@ final class Worker implements Runnable {
         }
       }
       for (;;) {
-        int taken = pool.poll(run, null);
-        if (taken > 0) {
+        if (pool.poll(run, null) > 0) {
           pool.signalIfMoreWork(); // the wake-up cascade: the submitter paid for one unpark, we pay for the next
-          pool.runTasks(run, taken, true);
+          pool.runTasks(run, true);
         } else if (!pool.awaitWork(this)) {
           return;
         }

@@ -49,8 +49,12 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class WorkerPool {
 
-  /** The longest run of tasks a worker takes from the queue at once. */
-  static final int MAX_RUN = 32;
+  /**
+   * The longest run of tasks a worker takes from the queue at once: long enough to amortize the
+   * CAS and the cache misses of a take, short enough that a run of slow tasks does not leave the
+   * other workers idle at the end of a batch. Tunable with {@code -Dzeropool.maxRun}.
+   */
+  static final int MAX_RUN = Math.max(1, Integer.getInteger("zeropool.maxRun", 32));
 
   private static final int RUNNING = 0;
   private static final int SHUTDOWN = 1;
@@ -79,11 +83,11 @@ public final class WorkerPool {
   public static final TaskFn<Runnable> RUN_RUNNABLE = Runnable::run;
 
   /**
-   * A spare run buffer per thread for helping waiters. {@link #help} takes it out while it uses it,
-   * so a task that joins again while being helped (nesting) gets a fresh buffer and never overwrites
+   * A spare run claim per thread for helping waiters. {@link #help} takes it out while it uses it,
+   * so a task that joins again while being helped (nesting) gets a fresh claim and never overwrites
    * the run its caller is still executing.
    */
-  private static final ThreadLocal<Object[]> HELPER_RUN = new ThreadLocal<>();
+  private static final ThreadLocal<RunClaim> HELPER_RUN = new ThreadLocal<>();
 
   final TaskQueue foreground;
   final TaskQueue background;
@@ -142,8 +146,10 @@ public final class WorkerPool {
   // ---- submission side ----
 
   /**
-   * Appends one task; returns its completion, or null if the pool is shut down.
-   * {@code completion} may be null for fire-and-forget tasks ({@code execute}).
+   * Appends one task and wakes a worker if one is idle. {@code completion} may be null for
+   * fire-and-forget tasks ({@code execute}).
+   *
+   * @return false if the pool is shut down (nothing was appended)
    */
   public boolean submit(Object fn, Object params, Completion completion, boolean inBackground) {
     if (!(inBackground ? background : foreground).offer(fn, params, completion)) {
@@ -220,8 +226,8 @@ public final class WorkerPool {
 
   // ---- running tasks (workers and helping waiters) ----
 
-  /** Takes a run: foreground first, then background; with {@code only}, just that submission's tier. */
-  int poll(Object[] run, Completion only) {
+  /** Claims a run: foreground first, then background; with {@code only}, just that submission's tier. */
+  int poll(RunClaim run, Completion only) {
     if (only != null) {
       return (only.inBackground ? background : foreground).poll(run, MAX_RUN, shareOf, only);
     }
@@ -230,33 +236,34 @@ public final class WorkerPool {
   }
 
   /**
-   * Runs a run of tasks taken from a queue, clearing the buffer as it goes. On a worker it also clears
-   * an interrupt left over from an earlier task (a late {@code Future.cancel(true)}), unless the pool
-   * is stopping, so that one task's interrupt never lands in the next.
+   * Runs a claimed run of tasks in place, releasing each slot as soon as its task is done (before
+   * any completion is counted down, so a waiter that resubmits at once finds its slots free). On a
+   * worker it also clears an interrupt left over from an earlier task (a late
+   * {@code Future.cancel(true)}), unless the pool is stopping, so one task's interrupt never lands
+   * in the next.
    */
   @SuppressWarnings({"unchecked", "removal"})
-  void runTasks(Object[] run, int count, boolean onWorker) {
+  void runTasks(RunClaim run, boolean onWorker) {
+    int count = run.count();
     Completion current = null;
-    int finished = 0;
-    int completed = 0;
-    int skipped = 0;
+    int finished = 0; // tasks of `current` done in this run
+    int completed = 0; // ... of which returned normally
+    int skipped = 0; // ... of which were cancelled before they started
     ThreadDeath death = null;
     for (int i = 0; i < count; i++) {
-      TaskFn<Object> fn = (TaskFn<Object>) run[3 * i];
-      Object params = run[3 * i + 1];
-      Completion completion = (Completion) run[3 * i + 2];
-      run[3 * i] = null;
-      run[3 * i + 1] = null;
-      run[3 * i + 2] = null;
+      TaskFn<Object> fn = (TaskFn<Object>) run.fn(i);
+      Object params = run.param(i);
+      Completion completion = (Completion) run.completion(i);
       if (completion != current) {
-        if (current != null) {
-          current.tasksDone(finished);
-        }
+        finish(current, finished, completed, skipped);
         current = completion;
         finished = 0;
+        completed = 0;
+        skipped = 0;
       }
       finished++;
       if (completion != null && completion.shouldSkip()) {
+        run.release(i);
         completion.taskSkipped();
         skipped++;
         continue;
@@ -272,10 +279,24 @@ public final class WorkerPool {
         if (error instanceof ThreadDeath && onWorker) {
           death = (ThreadDeath) error; // finish the run (its tasks are ours alone), then die
         }
+      } finally {
+        run.release(i);
       }
     }
-    if (current != null) {
-      current.tasksDone(finished);
+    finish(current, finished, completed, skipped);
+    if (death != null) {
+      throw death;
+    }
+  }
+
+  /**
+   * Reports a group of consecutive tasks of one submission ({@code completion} null for
+   * {@code execute} tasks) to the metrics hook, then counts them down: in that order, so a caller
+   * that sees the submission done also sees it counted.
+   */
+  private void finish(Completion completion, int finished, int completed, int skipped) {
+    if (finished == 0) {
+      return;
     }
     if (metrics != null) {
       metrics.tasksCompleted(completed);
@@ -283,8 +304,8 @@ public final class WorkerPool {
         metrics.tasksCancelled(skipped);
       }
     }
-    if (death != null) {
-      throw death;
+    if (completion != null) {
+      completion.tasksDone(finished);
     }
   }
 
@@ -330,19 +351,18 @@ public final class WorkerPool {
   void help(Completion completion) {
     boolean onWorker = Worker.current(this) != null;
     Completion only = onWorker ? null : completion;
-    Object[] run = HELPER_RUN.get();
+    RunClaim run = HELPER_RUN.get();
     if (run == null) {
-      run = new Object[3 * MAX_RUN];
+      run = new RunClaim();
     } else {
       HELPER_RUN.set(null);
     }
     try {
       while (!completion.isDone()) {
-        int taken = poll(run, only);
-        if (taken == 0) {
+        if (poll(run, only) == 0) {
           return;
         }
-        runTasks(run, taken, false);
+        runTasks(run, false);
       }
     } finally {
       HELPER_RUN.set(run);
@@ -458,14 +478,15 @@ public final class WorkerPool {
       Thread.onSpinWait();
     }
     List<Runnable> neverStarted = new ArrayList<>();
-    Object[] run = new Object[3 * MAX_RUN];
+    RunClaim run = new RunClaim();
     for (TaskQueue queue : new TaskQueue[] {foreground, background}) {
       int taken;
       while ((taken = queue.poll(run, MAX_RUN, 1, null)) > 0) {
         for (int i = 0; i < taken; i++) {
-          Object fn = run[3 * i];
-          Object params = run[3 * i + 1];
-          Completion completion = (Completion) run[3 * i + 2];
+          Object fn = run.fn(i);
+          Object params = run.param(i);
+          Completion completion = (Completion) run.completion(i);
+          run.release(i);
           CancellationException cancelled = new CancellationException(reason);
           if (completion != null) {
             completion.taskFailed(cancelled);
@@ -489,6 +510,9 @@ public final class WorkerPool {
 
   /** Called by a worker's thread as it ends: normally, or by a throwable that escaped the worker loop. */
   void workerEnded(Worker w, Throwable cause) {
+    if (cause == null) {
+      w.idle = false; // terminated: not parked any more (the idle stack is no longer used)
+    }
     if (cause != null && runState < TERMINATED) {
       try {
         Thread replacement = newThread(w, w.index);

@@ -35,8 +35,13 @@ public class TaskQueueLincheckTest {
 
   @Operation
   public Integer poll() {
-    Object[] run = new Object[3];
-    return queue.poll(run, 1, 1, null) == 0 ? null : (Integer) run[1];
+    RunClaim run = new RunClaim();
+    if (queue.poll(run, 1, 1, null) == 0) {
+      return null;
+    }
+    Integer value = (Integer) run.param(0);
+    run.releaseAll();
+    return value;
   }
 
   @Operation

@@ -66,11 +66,12 @@ class TaskQueueStressTest {
       threads.add(new Thread(() -> run(failure, start, () -> {
         long[] lastSeq = new long[producers];
         java.util.Arrays.fill(lastSeq, -1);
-        Object[] out = new Object[3 * 32];
+        RunClaim run = new RunClaim();
         while (taken.get() < total && failure.get() == null) {
-          int n = queue.poll(out, 32, 3, null);
+          int n = queue.poll(run, 32, 3, null);
           for (int i = 0; i < n; i++) {
-            long id = (Long) out[3 * i + 1];
+            long id = (Long) run.param(i);
+            run.release(i);
             int producer = (int) (id / perProducer);
             long seq = id % perProducer;
             if (seq <= lastSeq[producer]) {

@@ -14,7 +14,24 @@ import org.junit.jupiter.api.Test;
 class TaskQueueTest {
 
   private static final Object FN = new Object();
+  private final RunClaim run = new RunClaim();
+
+  /** Polls a run, copies it out (3 references per task, as {@code out}) and releases it. */
   private final Object[] out = new Object[3 * 64];
+
+  private int poll(TaskQueue queue, int max, int shareOf, Object only) {
+    int n = queue.poll(run, max, shareOf, only);
+    java.util.Arrays.fill(out, null);
+    for (int i = 0; i < n; i++) {
+      out[3 * i] = run.fn(i);
+      out[3 * i + 1] = run.param(i);
+      out[3 * i + 2] = run.completion(i);
+    }
+    if (n > 0) {
+      run.releaseAll();
+    }
+    return n;
+  }
 
   @Test
   void keepsFifoOrderAcrossRingsAndRecyclesSlots() {
@@ -25,7 +42,7 @@ class TaskQueueTest {
         assertTrue(queue.offer(FN, round * 10 + i, completion));
       }
       for (int i = 0; i < 3; i++) {
-        assertEquals(1, queue.poll(out, 1, 1, null));
+        assertEquals(1, poll(queue, 1, 1, null));
         assertEquals(round * 10 + i, out[1]);
         assertSame(FN, out[0]);
         assertSame(completion, out[2]);
@@ -36,11 +53,11 @@ class TaskQueueTest {
     }
     assertEquals(50, queue.size());
     for (int i = 0; i < 50; i++) {
-      assertEquals(1, queue.poll(out, 1, 1, null));
+      assertEquals(1, poll(queue, 1, 1, null));
       assertEquals(i, out[1]);
     }
     assertTrue(queue.isEmpty());
-    assertEquals(0, queue.poll(out, 1, 1, null));
+    assertEquals(0, poll(queue, 1, 1, null));
   }
 
   @Test
@@ -51,8 +68,8 @@ class TaskQueueTest {
       params[i] = i;
     }
     assertEquals(40, queue.offerAll(FN, null, params, 40, FN));
-    assertEquals(10, queue.poll(out, 32, 4, null), "40 waiting shared by 4: a run of 10");
-    assertEquals(30, queue.poll(out, 32, 1, null) + queue.poll(out, 32, 1, null));
+    assertEquals(10, poll(queue, 32, 4, null), "40 waiting shared by 4: a run of 10");
+    assertEquals(30, poll(queue, 32, 1, null) + poll(queue, 32, 1, null));
     assertNull(out[3 * 32]);
   }
 
@@ -63,9 +80,9 @@ class TaskQueueTest {
     assertEquals(4, queue.offerAll(FN, null, List.of(0, 1, 2, 3), 4, FN)); // does not fit the 3 free slots
     assertEquals(20, queue.offerAll(FN, null, new Integer[20], 20, FN));   // larger than any ring
     assertEquals(25, queue.size());
-    assertEquals(1, queue.poll(out, 8, 1, null));
+    assertEquals(1, poll(queue, 8, 1, null));
     assertEquals("single", out[1]);
-    assertEquals(8, queue.poll(out, 8, 1, null), "the 4-batch, then the split batch's first part");
+    assertEquals(8, poll(queue, 8, 1, null), "the 4-batch, then the split batch's first part");
     assertEquals(List.of(0, 1, 2, 3), List.of(out[1], out[4], out[7], out[10]));
     assertEquals(16, queue.size());
   }
@@ -75,7 +92,7 @@ class TaskQueueTest {
     TaskQueue queue = new TaskQueue();
     Object[] fns = {"a", "b"};
     queue.offerAll(null, fns, new Object[] {1, 2}, 2, FN);
-    assertEquals(2, queue.poll(out, 8, 1, null));
+    assertEquals(2, poll(queue, 8, 1, null));
     assertEquals(List.of("a", 1, "b", 2), List.of(out[0], out[1], out[3], out[4]));
   }
 
@@ -86,9 +103,9 @@ class TaskQueueTest {
     Object other = new Object();
     queue.offerAll(FN, null, new Object[] {1, 2}, 2, mine);
     queue.offer(FN, 3, other);
-    assertEquals(2, queue.poll(out, 8, 1, mine));
-    assertEquals(0, queue.poll(out, 8, 1, mine), "the head is someone else's task");
-    assertEquals(1, queue.poll(out, 8, 1, null));
+    assertEquals(2, poll(queue, 8, 1, mine));
+    assertEquals(0, poll(queue, 8, 1, mine), "the head is someone else's task");
+    assertEquals(1, poll(queue, 8, 1, null));
     assertEquals(3, out[1]);
   }
 
@@ -104,7 +121,7 @@ class TaskQueueTest {
     assertFalse(queue.offer(FN, 99, FN));
     assertEquals(0, queue.offerAll(FN, null, new Object[3], 3, FN));
     for (int i = 0; i < 6; i++) {
-      assertEquals(1, queue.poll(out, 1, 1, null));
+      assertEquals(1, poll(queue, 1, 1, null));
       assertEquals(i, out[1]);
     }
     assertTrue(queue.isEmpty());

@@ -1,0 +1,55 @@
+package dev.zeropool.internal;
+
+/**
+ * A run of tasks claimed from a {@link TaskQueue}: the consumer reads them in place, in the ring,
+ * then releases the slots. One per consumer thread (or per nesting level of a helping waiter),
+ * reused for every run, so taking work allocates nothing.
+ *
+ * <p>Invariant: between {@link TaskQueue#poll} and the release of a slot, the slots
+ * {@code [first, first + count)} of {@code segment} belong to this claim alone: no producer can reuse
+ * them (their sequence numbers still say "published") and no other consumer can take them (the head
+ * has moved past them).
+ */
+public final class RunClaim {
+
+  private QueueSegment segment;
+  private long first;
+  private int count;
+
+  int set(QueueSegment segment, long first, int count) {
+    this.segment = segment;
+    this.first = first;
+    this.count = count;
+    return count;
+  }
+
+  /** {@return the number of claimed tasks} */
+  public int count() {
+    return count;
+  }
+
+  /** {@return the handle of claimed task {@code i}} */
+  public Object fn(int i) {
+    return segment.fn(first + i);
+  }
+
+  /** {@return the parameter object of claimed task {@code i}} */
+  public Object param(int i) {
+    return segment.param(first + i);
+  }
+
+  /** {@return the completion of claimed task {@code i}} */
+  public Object completion(int i) {
+    return segment.completion(first + i);
+  }
+
+  /** Frees the slot of claimed task {@code i} for producers, once the task is done with it. */
+  public void release(int i) {
+    segment.release(first + i, 1);
+  }
+
+  /** Frees every slot of the claim at once (for consumers that copy the tasks out). */
+  public void releaseAll() {
+    segment.release(first, count);
+  }
+}
