@@ -1,0 +1,10 @@
+/**
+ * Micrometer binding for ZeroPool: {@link dev.zeropool.micrometer.ZeroPoolMetrics} publishes a pool's
+ * gauges (queued tasks, busy and parked workers) and counters (wake-ups, and task counts when a
+ * {@link dev.zeropool.PoolCounters} is installed) to any {@code MeterRegistry}.
+ *
+ * <pre>{@code
+ * ZeroPool pool = ZeroPoolMetrics.monitor(registry, ZeroPool.builder().metrics(new PoolCounters()).build(), "cpu");
+ * }</pre>
+ */
+package dev.zeropool.micrometer;
