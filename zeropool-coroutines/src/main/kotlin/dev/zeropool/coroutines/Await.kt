@@ -19,8 +19,9 @@ import kotlinx.coroutines.suspendCancellableCoroutine
  * Returns normally when every task succeeded. When a task threw, rethrows that task's own
  * exception (the [CompletionException.cause] that [TaskFuture.join] would wrap), not the wrapper;
  * later failures of the same submission stay attached to [TaskFuture.failure] as suppressed
- * exceptions. A submission taken back by [ZeroPool.shutdownNow] fails with a
- * [java.util.concurrent.CancellationException], which a coroutine treats as cancellation.
+ * exceptions. A submission cancelled elsewhere (by [TaskFuture.cancel], a
+ * [dev.zeropool.CancellationToken], another waiter's cancellation or [ZeroPool.shutdownNow]) fails
+ * with a [java.util.concurrent.CancellationException], which a coroutine treats as cancellation.
  *
  * Every write made by the tasks happens-before this function returns or throws a task failure.
  *
@@ -30,9 +31,12 @@ import kotlinx.coroutines.suspendCancellableCoroutine
  * ```
  *
  * **Cancellation**: if the awaiting coroutine is cancelled, this function resumes at once with a
- * [kotlinx.coroutines.CancellationException]. The tasks themselves are not touched: a future handed
- * out by the Java API cannot be called back, so its tasks still run to the end. To have queued
- * tasks skipped on cancellation, submit with [runTask], [runBatch] or [batch] instead.
+ * [kotlinx.coroutines.CancellationException] and calls [TaskFuture.cancel], as kotlinx's
+ * `CompletionStage.await()` cancels its future: tasks of the submission that have not started are
+ * skipped, running ones finish. The submission is cancelled for **every** waiter, not only this
+ * one: other coroutines awaiting the same future then fail with a
+ * [java.util.concurrent.CancellationException], and [TaskFuture.join] throws a [CompletionException]
+ * caused by one. To wait without that effect, await [TaskFuture.toCompletableFuture] instead.
  *
  * Kotlin's stack-trace recovery (on when kotlinx.coroutines runs in debug mode, for example with
  * `-ea`) may rethrow a copy of the task's exception whose cause is the original, as it does for
@@ -43,11 +47,11 @@ import kotlinx.coroutines.suspendCancellableCoroutine
  * in `runBlocking` on work of its own pool can deadlock a pool with no free worker left.
  */
 public suspend fun TaskFuture.await() {
-    if (isDone) {
-        failure()?.let { throw it.taskFailure() }
+    if (!isDone) {
+        suspendCancellableCoroutine { cont -> SuspendedWait(this, cont).start() }
         return
     }
-    Submission().await(this)
+    failure()?.let { throw it.taskFailure() }
 }
 
 /**
@@ -59,20 +63,15 @@ public suspend fun TaskFuture.await() {
  * ```
  *
  * **Cancellation**: cancelling the calling coroutine resumes it at once with a
- * [kotlinx.coroutines.CancellationException]. If the task has not started by then it is skipped
- * (it still passes through the queue, but the handle is not called); if it is running it runs to
- * the end. A coroutine that is already cancelled submits nothing.
- *
- * To skip, the task is submitted under a small wrapper handle (one object per call), so a
- * [dev.zeropool.FailureHandler] sees that wrapper, not [fn], as the failed task's handle; the
- * wrapper's `toString()` names [fn].
+ * [kotlinx.coroutines.CancellationException] and cancels the submission ([TaskFuture.cancel]): if
+ * the task has not started by then it is skipped, if it is running it runs to the end. A coroutine
+ * that is already cancelled submits nothing.
  *
  * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
  */
 public suspend fun <P> ZeroPool.runTask(fn: TaskFn<P>, params: P) {
     currentCoroutineContext().ensureActive()
-    val submission = SkippableSubmission(fn)
-    submission.await(submitTask(submission, params))
+    submitTask(fn, params).await()
 }
 
 /**
@@ -85,14 +84,13 @@ public suspend fun <P> ZeroPool.runTask(fn: TaskFn<P>, params: P) {
  * ```
  *
  * **Cancellation**: as for [runTask]: the caller resumes at once, tasks of this batch that have
- * not started are skipped, running ones finish. One wrapper handle per call, not per task.
+ * not started are skipped, running ones finish.
  *
  * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
  */
 public suspend fun <P> ZeroPool.runBatch(fn: TaskFn<P>, params: Array<out P>) {
     currentCoroutineContext().ensureActive()
-    val submission = SkippableSubmission(fn)
-    submission.await(submitBatch(submission, params))
+    submitBatch(fn, params).await()
 }
 
 /**
@@ -105,14 +103,13 @@ public suspend fun <P> ZeroPool.runBatch(fn: TaskFn<P>, params: Array<out P>) {
  * ```
  *
  * **Cancellation**: as for [runTask]: the caller resumes at once, tasks of this batch that have
- * not started are skipped, running ones finish. One wrapper handle per call, not per task.
+ * not started are skipped, running ones finish.
  *
  * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
  */
 public suspend fun <P> ZeroPool.runBatch(fn: TaskFn<P>, params: List<P>) {
     currentCoroutineContext().ensureActive()
-    val submission = SkippableSubmission(fn)
-    submission.await(submitBatch(submission, params))
+    submitBatch(fn, params).await()
 }
 
 /**
@@ -124,10 +121,9 @@ public suspend fun <P> ZeroPool.runBatch(fn: TaskFn<P>, params: List<P>) {
  * repeat(frames) { pool.runBatch(frame) }
  * ```
  *
- * **Cancellation**: cancelling the caller resumes it at once, but the tasks of a pre-built batch
- * are **not** skipped: their handles are fixed inside the batch, and wrapping them would copy the
- * batch on every call. Queued tasks still run. Use [batch] to build a batch per call whose queued
- * tasks are skipped on cancellation.
+ * **Cancellation**: as for [runTask]: the caller resumes at once, tasks of this submission that
+ * have not started are skipped, running ones finish. Only this submission is cancelled; the
+ * batch itself is unchanged and can be submitted again.
  *
  * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
  */
@@ -137,41 +133,32 @@ public suspend fun ZeroPool.runBatch(batch: TaskBatch) {
 }
 
 /**
- * One suspended wait on a submission: the future's completion callback, the continuation's
- * cancellation handler and the flag that [SkippableFn]s of the submission read, in one object.
+ * One suspended [await]: the future's completion callback and the continuation's cancellation
+ * handler in one object, so a wait allocates this, the continuation and the future's waiter node,
+ * and nothing per task.
  *
  * ### Races
  * 1. Completion and cancellation race to resume the continuation. A cancelled
  *    [CancellableContinuation] ignores the one resume that may follow, so whichever comes second is
  *    harmless; a task failure that loses the race reaches only the pool's failure handler.
- * 2. The cancellation handler sets [cancelled] after the continuation is cancelled; a worker that
- *    reads the flag just before that runs its task, which is the documented "already running" case.
- * 3. [continuation] is written before [TaskFuture.whenDone] publishes this object with a CAS, and the
- *    completer reads it after taking the waiter stack, so the completer always sees it.
+ * 2. The cancellation handler calls [TaskFuture.cancel], which only sets a flag: workers that read
+ *    it before a task starts skip the task, a task already running finishes (the documented
+ *    "already running" case), and a cancel after completion returns false and changes nothing.
+ * 3. If the coroutine is already cancelled when [start] registers the handler, kotlinx runs the
+ *    handler at once, so the future is cancelled before its callback is registered; the callback's
+ *    resume then meets a cancelled continuation, as in 1.
  */
-@PublishedApi
-internal open class Submission : Consumer<CompletionException?>, (Throwable?) -> Unit {
-    /** Set once the awaiting coroutine is cancelled; queued tasks of the submission then skip. */
-    @Volatile
-    @JvmField
-    var cancelled: Boolean = false
+private class SuspendedWait(
+    private val future: TaskFuture,
+    private val continuation: CancellableContinuation<Unit>,
+) : Consumer<CompletionException?>, (Throwable?) -> Unit {
 
-    private lateinit var continuation: CancellableContinuation<Unit>
-
-    /** Suspends until [future] is done; see [TaskFuture.await]. */
-    suspend fun await(future: TaskFuture) {
-        if (future.isDone) {
-            future.failure()?.let { throw it.taskFailure() }
-            return
-        }
-        suspendCancellableCoroutine { cont ->
-            continuation = cont
-            cont.invokeOnCancellation(this)
-            future.whenDone(this)
-        }
+    fun start() {
+        continuation.invokeOnCancellation(this)
+        future.whenDone(this)
     }
 
-    /** Completion callback, on the thread that finished the last task. */
+    /** Completion callback, on the thread that finished the last task (or here, if already done). */
     override fun accept(failure: CompletionException?) {
         if (failure == null) {
             continuation.resume(Unit)
@@ -180,35 +167,10 @@ internal open class Submission : Consumer<CompletionException?>, (Throwable?) ->
         }
     }
 
-    /** Cancellation handler of the continuation. */
+    /** Cancellation handler of the continuation: skip the tasks that have not started. */
     override fun invoke(cause: Throwable?) {
-        cancelled = true
+        future.cancel()
     }
-}
-
-/**
- * A handle that runs [fn] unless [submission] was cancelled. Shared by every task of one
- * submission that uses [fn], so skipping costs one object per handle per submission.
- */
-internal class SkippableFn<P>(private val submission: Submission, private val fn: TaskFn<P>) : TaskFn<P> {
-    override fun run(params: P) {
-        if (!submission.cancelled) {
-            fn.run(params)
-        }
-    }
-
-    override fun toString(): String = "skippable($fn)"
-}
-
-/** A uniform submission: the wait and the skipping handle in one object. */
-internal class SkippableSubmission<P>(private val fn: TaskFn<P>) : Submission(), TaskFn<P> {
-    override fun run(params: P) {
-        if (!cancelled) {
-            fn.run(params)
-        }
-    }
-
-    override fun toString(): String = "skippable($fn)"
 }
 
 /** The task's own exception inside the wrapper that [TaskFuture.join] throws. */

@@ -4,7 +4,6 @@ import dev.zeropool.TaskBatch
 import dev.zeropool.TaskFn
 import dev.zeropool.TaskFuture
 import dev.zeropool.ZeroPool
-import java.util.IdentityHashMap
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.ensureActive
 
@@ -33,11 +32,8 @@ public annotation class ZeroPoolDsl
  * ```
  */
 @ZeroPoolDsl
-public class BatchScope @PublishedApi internal constructor(private val submission: Submission?) {
+public class BatchScope @PublishedApi internal constructor() {
     private val builder = TaskBatch.builder()
-
-    /** Skipping wrapper per handle, for batches whose queued tasks are skipped on cancellation. */
-    private val skippable: IdentityHashMap<TaskFn<*>, TaskFn<*>>? = submission?.let { IdentityHashMap() }
 
     /**
      * Adds one task.
@@ -47,7 +43,7 @@ public class BatchScope @PublishedApi internal constructor(private val submissio
      * ```
      */
     public fun <P> task(fn: TaskFn<P>, params: P) {
-        builder.add(handle(fn), params)
+        builder.add(fn, params)
     }
 
     /**
@@ -58,7 +54,7 @@ public class BatchScope @PublishedApi internal constructor(private val submissio
      * ```
      */
     public fun <P> tasks(fn: TaskFn<P>, params: List<P>) {
-        builder.addAll(handle(fn), params)
+        builder.addAll(fn, params)
     }
 
     /**
@@ -69,7 +65,7 @@ public class BatchScope @PublishedApi internal constructor(private val submissio
      * ```
      */
     public fun <P> tasks(fn: TaskFn<P>, params: Array<out P>) {
-        builder.addAll(handle(fn), params.asList())
+        builder.addAll(fn, params.asList())
     }
 
     /**
@@ -83,7 +79,7 @@ public class BatchScope @PublishedApi internal constructor(private val submissio
     public fun tasks(batch: TaskBatch) {
         for (i in 0 until batch.size()) {
             @Suppress("UNCHECKED_CAST")
-            builder.add(handle(batch.fn(i) as TaskFn<Any?>), batch.params(i))
+            builder.add(batch.fn(i) as TaskFn<Any?>, batch.params(i))
         }
     }
 
@@ -99,12 +95,6 @@ public class BatchScope @PublishedApi internal constructor(private val submissio
 
     @PublishedApi
     internal fun build(): TaskBatch = builder.build()
-
-    private fun <P> handle(fn: TaskFn<P>): TaskFn<P> {
-        val map = skippable ?: return fn
-        @Suppress("UNCHECKED_CAST")
-        return map.getOrPut(fn) { SkippableFn(submission!!, fn) } as TaskFn<P>
-    }
 }
 
 /**
@@ -119,7 +109,7 @@ public class BatchScope @PublishedApi internal constructor(private val submissio
  * repeat(frames) { pool.runBatch(frame) }
  * ```
  */
-public inline fun buildBatch(build: BatchScope.() -> Unit): TaskBatch = BatchScope(null).apply(build).build()
+public inline fun buildBatch(build: BatchScope.() -> Unit): TaskBatch = BatchScope().apply(build).build()
 
 /**
  * Builds a mixed batch and submits it as one submission with one future; does not wait.
@@ -150,15 +140,12 @@ public inline fun ZeroPool.submitBatch(build: BatchScope.() -> Unit): TaskFuture
  * ```
  *
  * **Cancellation**: as for [runTask]: cancelling the caller resumes it at once with a
- * [kotlinx.coroutines.CancellationException]; tasks of this batch that have not started are
- * skipped, running ones finish. To skip, each distinct handle is wrapped once per call (not once per
- * task), so a [dev.zeropool.FailureHandler] sees the wrapper as the failed task's handle.
+ * [kotlinx.coroutines.CancellationException] and cancels the submission, so tasks of this batch
+ * that have not started are skipped, whatever their handle; running ones finish.
  *
  * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
  */
 public suspend inline fun ZeroPool.batch(build: BatchScope.() -> Unit) {
     currentCoroutineContext().ensureActive()
-    val submission = Submission()
-    val batch = BatchScope(submission).apply(build).build()
-    submission.await(submitBatch(batch))
+    submitBatch(buildBatch(build)).await()
 }

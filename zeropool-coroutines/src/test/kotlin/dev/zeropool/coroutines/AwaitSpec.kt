@@ -1,5 +1,6 @@
 package dev.zeropool.coroutines
 
+import dev.zeropool.TaskFn
 import dev.zeropool.ZeroPool
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
@@ -13,6 +14,7 @@ import io.kotest.property.arbitrary.int
 import io.kotest.property.arbitrary.list
 import io.kotest.property.arbitrary.long
 import io.kotest.property.checkAll
+import java.util.concurrent.CompletionException
 import java.util.concurrent.RejectedExecutionException
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicInteger
@@ -69,12 +71,16 @@ class AwaitSpec : FunSpec({
         val checked = java.io.IOException("disk")
         shouldThrow<java.io.IOException> { pool.submitTask(THROW, checked).await() }.isOrWraps(checked).shouldBeTrue()
 
-        // An Error keeps its type too; the pool's failure handler hears of it, under the wrapper handle.
-        val handled = java.util.concurrent.LinkedBlockingQueue<String>()
-        ZeroPool.builder().workers(1).failureHandler { fn, _, e -> handled.add("$fn ${e.message}") }.build().use { p ->
+        // An Error keeps its type too; the pool's failure handler hears of each failure with the caller's own
+        // handle (TaskFn lambdas compare by identity).
+        val handled = java.util.concurrent.LinkedBlockingQueue<Pair<TaskFn<*>, String?>>()
+        ZeroPool.builder().workers(1).failureHandler { fn, _, e -> handled.add(fn to e.message) }.build().use { p ->
             val error = StackOverflowError("deep")
             shouldThrow<StackOverflowError> { p.runBatch(THROW, listOf<Throwable>(error)) }.isOrWraps(error).shouldBeTrue()
-            handled.poll(5, TimeUnit.SECONDS) shouldBe "skippable($THROW) deep"
+            shouldThrow<TaskBoom> { p.runTask(THROW, TaskBoom("single")) }
+            shouldThrow<TaskBoom> { p.batch { task(THROW, TaskBoom("mixed")) } }
+            List(3) { handled.poll(5, TimeUnit.SECONDS) } shouldBe
+                listOf(THROW to "deep", THROW to "single", THROW to "mixed")
         }
 
         // An already completed future takes the non-suspending path: same rule.
@@ -161,23 +167,50 @@ class AwaitSpec : FunSpec({
         gate.awaitFinished().shouldBeTrue()
     }
 
-    test("TaskFuture.await on a Java future resumes when cancelled but cannot skip the tasks") {
+    test("cancelling TaskFuture.await skips the queued tasks and cancels the submission for every waiter") {
         ZeroPool.create(1).use { single ->
             val gate = Gate()
             single.submitTask(Gate.HOLD, gate)
             gate.awaitStarted()
             val counter = AtomicInteger()
             val future = single.submitBatch(COUNT, List(20) { counter })
-            val prebuilt = buildBatch { tasks(COUNT, List(5) { counter }) }
             coroutineScope {
-                val a = launch(start = CoroutineStart.UNDISPATCHED) { future.await() }
-                val b = launch(start = CoroutineStart.UNDISPATCHED) { single.runBatch(prebuilt) }
-                withTimeout(2_000) { a.cancelAndJoin(); b.cancelAndJoin() }
+                val cancelled = launch(start = CoroutineStart.UNDISPATCHED) { future.await() }
+                val other = async(start = CoroutineStart.UNDISPATCHED) { runCatching { future.await() } }
+                withTimeout(2_000) { cancelled.cancelAndJoin() }
+                cancelled.isCancelled.shouldBeTrue()
+                future.isDone.shouldBeFalse() // the worker is still held: nothing was skipped yet
+                gate.release()
+                other.await().exceptionOrNull().shouldBeInstanceOf<java.util.concurrent.CancellationException>()
+            }
+            shouldThrow<CompletionException> { future.join() }.cause
+                .shouldBeInstanceOf<java.util.concurrent.CancellationException>()
+            single.drain()
+            counter.get() shouldBe 0
+        }
+    }
+
+    test("cancelling runBatch of a pre-built batch skips its queued tasks, and the batch can run again") {
+        ZeroPool.create(1).use { single ->
+            val gate = Gate()
+            single.submitTask(Gate.HOLD, gate)
+            gate.awaitStarted()
+            val counter = AtomicInteger()
+            val cell = Cell(4)
+            val prebuilt = buildBatch { tasks(COUNT, List(5) { counter }); task(SQUARE, cell) }
+            coroutineScope {
+                val job = launch(start = CoroutineStart.UNDISPATCHED) { single.runBatch(prebuilt) }
+                withTimeout(2_000) { job.cancelAndJoin() }
+                job.isCancelled.shouldBeTrue()
             }
             gate.release()
-            future.join()
             single.drain()
-            counter.get() shouldBe 25
+            counter.get() shouldBe 0
+            cell.runs.get() shouldBe 0
+
+            single.runBatch(prebuilt) // only that submission was cancelled
+            counter.get() shouldBe 5
+            cell.output shouldBe 16
         }
     }
 

@@ -135,7 +135,7 @@ class BatchDslSpec : FunSpec({
         }
     }
 
-    test("the future-returning and pre-built variants use the caller's handles unwrapped") {
+    test("a pre-built batch holds the caller's own handles") {
         val seen = mutableListOf<TaskFn<*>>()
         val batch = buildBatch { task(ADD_ONE, Cell(1)); tasks(DOUBLE, listOf(Cell(2))) }
         for (i in 0 until batch.size()) seen += batch.fn(i)
