@@ -8,11 +8,11 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
 /**
- * The main job: runs every sample, then times 1000 small tasks on ZeroPool and on a ForkJoinPool of
+ * The main job: runs every sample (Java and Kotlin), then times 1000 small tasks on ZeroPool and on a ForkJoinPool of
  * the same size, side by side. A rough look only (medians of plain timing loops); the JMH suite in
  * {@code benchmarks} gives the real figures.
  *
- * <pre>{@code mvn -B -q -pl samples -am install -DskipTests && mvn -B -q -pl samples exec:java}</pre>
+ * <pre>{@code mvn -B -q install -DskipTests && mvn -B -q -pl samples exec:java}</pre>
  */
 public final class Tour {
 
@@ -54,9 +54,17 @@ public final class Tour {
       MixedBatch.run(pool);
       PrebuiltBatch.run(pool);
       ExecutorInterop.run(pool);
+      Cancellation.run(pool);
+      Priorities.run(pool);
+      SuspendingSubmission.run(pool); // the Kotlin samples: suspend, dispatcher, DSL, Flow
+      PoolDispatcher.run(pool);
+      BatchDsl.run(pool);
+      ParallelFlow.run(pool);
       System.out.println(pool);
       compareWithForkJoinPool(pool, workers);
     }
+    Metrics.run(workers); // these two build and end pools of their own
+    GracefulShutdown.run(workers);
   }
 
   private static void compareWithForkJoinPool(ZeroPool pool, int workers) {
