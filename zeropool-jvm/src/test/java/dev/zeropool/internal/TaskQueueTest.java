@@ -128,6 +128,31 @@ class TaskQueueTest {
   }
 
   @Test
+  void steadyStateTrafficAllocatesNothing() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    org.junit.jupiter.api.Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "needs HotSpot's allocation counter");
+    com.sun.management.ThreadMXBean counter = (com.sun.management.ThreadMXBean) mx;
+    TaskQueue queue = new TaskQueue(64, 64);
+    Object[] batch = new Object[48];
+    java.util.Arrays.fill(batch, "param");
+    long before = 0;
+    for (int round = 0; round < 200_000; round++) { // lap after lap through the same ring
+      if (round == 100_000) { // measure the second half, after the JIT has settled
+        before = counter.getThreadAllocatedBytes(Thread.currentThread().getId());
+      }
+      queue.offer(FN, "one", FN);
+      queue.offerAll(FN, null, batch, batch.length, FN);
+      int taken;
+      while ((taken = queue.poll(run, 32, 1, null)) > 0) {
+        run.releaseAll();
+      }
+      assertTrue(taken == 0 && queue.isEmpty());
+    }
+    long allocated = counter.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+    assertTrue(allocated < 64 * 1024, "4.9 million tasks through a recycled ring allocated " + allocated + " bytes");
+  }
+
+  @Test
   void rejectsBadCapacities() {
     assertThrows(IllegalArgumentException.class, () -> new TaskQueue(3, 4));
     assertThrows(IllegalArgumentException.class, () -> new TaskQueue(8, 4));
