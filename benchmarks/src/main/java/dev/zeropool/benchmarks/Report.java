@@ -44,7 +44,8 @@ public final class Report {
   /** Every benchmark class of the suite, in report order; the smoke test checks that none is missing. */
   public static final List<Class<?>> SUITE =
       List.of(BatchBenchmark.class, JobStreamBenchmark.class, LatencyBenchmark.class,
-          ExecutorServiceBenchmark.class, MetricsOverheadBenchmark.class);
+          ExecutorServiceBenchmark.class, MetricsOverheadBenchmark.class, CoroutineDispatcherBenchmark.class,
+          BatchDslBenchmark.class);
 
   /** Classes whose {@code workers} parameter defaults to 0 (one per processor): the report shows the real count. */
   private static final Set<Class<?>> SIZED_BY_MACHINE = Set.of(BatchBenchmark.class, LatencyBenchmark.class);
