@@ -67,6 +67,7 @@ public final class WorkerPool {
   private static final VarHandle IDLE_CTL;
   private static final VarHandle RUN_STATE;
   private static final VarHandle WAKE_UPS;
+  private static final VarHandle SPINNING;
 
   static {
     try {
@@ -74,6 +75,7 @@ public final class WorkerPool {
       IDLE_CTL = lookup.findVarHandle(WorkerPool.class, "idleCtl", long.class);
       RUN_STATE = lookup.findVarHandle(WorkerPool.class, "runState", int.class);
       WAKE_UPS = lookup.findVarHandle(WorkerPool.class, "wakeUps", long.class);
+      SPINNING = lookup.findVarHandle(WorkerPool.class, "spinning", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -105,6 +107,8 @@ public final class WorkerPool {
   private volatile int runState;
   /** Workers unparked by a signal; counted on the unpark path only, which costs microseconds anyway. */
   private volatile long wakeUps;
+  /** True while one idle worker spins before parking. */
+  private volatile boolean spinning;
 
   /** Null unless workers are pinned to CPUs. */
   final CpuAffinity affinity;
@@ -373,18 +377,24 @@ public final class WorkerPool {
 
   /**
    * Called by a worker that found both queues empty. Spins for the configured window, then parks.
+   * At most one worker spins at a time: one spinner is enough to catch the next task without a
+   * wake-up, and more would take cores from the threads that produce the work.
    *
    * @return true to look for work again, false when the pool is shut down and drained
    */
   boolean awaitWork(Worker w) {
-    if (spinNanos > 0) {
-      long end = System.nanoTime() + spinNanos;
-      do {
-        if (hasWork()) {
-          return true;
-        }
-        Thread.onSpinWait();
-      } while (System.nanoTime() - end < 0);
+    if (spinNanos > 0 && SPINNING.compareAndSet(this, false, true)) {
+      try {
+        long end = System.nanoTime() + spinNanos;
+        do {
+          if (hasWork()) {
+            return true;
+          }
+          Thread.onSpinWait();
+        } while (System.nanoTime() - end < 0);
+      } finally {
+        spinning = false;
+      }
     }
     if (!w.idle) {
       pushIdle(w);
