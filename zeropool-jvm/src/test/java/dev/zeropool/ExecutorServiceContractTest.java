@@ -194,8 +194,10 @@ class ExecutorServiceContractTest {
   @Test
   void shutdownNowReturnsSubmittedFuturesThatNeverStarted() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(2);
     for (int i = 0; i < 2; i++) {
       pool.execute(() -> {
+        started.countDown();
         try {
           release.await();
         } catch (InterruptedException e) {
@@ -203,7 +205,7 @@ class ExecutorServiceContractTest {
         }
       });
     }
-    Thread.sleep(50);
+    assertTrue(started.await(10, TimeUnit.SECONDS)); // both workers busy, nothing else in their runs
     Future<Integer> never = pool.submit(() -> 1);
     List<Runnable> left = pool.shutdownNow();
     assertEquals(1, left.size());

@@ -51,8 +51,12 @@ class LifecycleTest {
     List<Throwable> reported = new CopyOnWriteArrayList<>();
     ZeroPool pool = ZeroPool.builder().workers(1).failureHandler((fn, p, e) -> reported.add(e)).build();
     CountDownLatch never = new CountDownLatch(1);
-    pool.submitTask(BLOCK, never); // interrupted at the deadline
-    Thread.sleep(20);
+    CountDownLatch started = new CountDownLatch(1);
+    pool.execute(() -> { // interrupted at the deadline
+      started.countDown();
+      BLOCK.run(never);
+    });
+    assertTrue(started.await(10, TimeUnit.SECONDS)); // so the worker's run holds nothing else
     AtomicInteger ran = new AtomicInteger();
     TaskFuture queued = pool.submitBatch(COUNT, new AtomicInteger[] {ran, ran, ran});
     pool.execute(ran::incrementAndGet);
@@ -146,8 +150,12 @@ class LifecycleTest {
   void cancellingAFutureSkipsItsQueuedTasks() throws Exception {
     try (ZeroPool pool = ZeroPool.create(1)) {
       CountDownLatch hold = new CountDownLatch(1);
-      pool.submitTask(BLOCK, hold);
-      Thread.sleep(20);
+      CountDownLatch started = new CountDownLatch(1);
+      pool.execute(() -> {
+        started.countDown();
+        BLOCK.run(hold);
+      });
+      assertTrue(started.await(10, TimeUnit.SECONDS));
       AtomicInteger ran = new AtomicInteger();
       TaskFuture f = pool.submitBatch(COUNT, new AtomicInteger[] {ran, ran});
       assertTrue(f.cancel());
@@ -208,8 +216,14 @@ class LifecycleTest {
     pool.submitBatch(COUNT, new AtomicInteger[] {new AtomicInteger(), new AtomicInteger()}).join();
     assertThrows(CompletionException.class, () -> pool.submitTask(x -> { throw new IllegalStateException(); }, null).join());
     CountDownLatch hold = new CountDownLatch(1);
-    pool.submitBatch(BLOCK, new CountDownLatch[] {hold, hold});
-    Thread.sleep(50);
+    CountDownLatch started = new CountDownLatch(2);
+    TaskFn<CountDownLatch> startThenBlock = release -> {
+      started.countDown();
+      BLOCK.run(release);
+    };
+    pool.submitBatch(startThenBlock, new CountDownLatch[] {hold, hold});
+    assertTrue(started.await(10, TimeUnit.SECONDS)); // both workers run one each
+    Thread.sleep(20); // and have left the idle stack's bookkeeping behind
     pool.execute(() -> { });
     PoolStats busy = pool.stats();
     assertEquals(2, busy.busyWorkers());

@@ -336,8 +336,12 @@ class ZeroPoolTest {
   void anOutsideWaiterRunsOnlyItsOwnTasks() throws Exception {
     ZeroPool pool = pool(1);
     CountDownLatch hold = new CountDownLatch(1);
-    pool.submitTask(BLOCK, hold); // the only worker is busy
-    Thread.sleep(20);
+    CountDownLatch started = new CountDownLatch(1);
+    pool.execute(() -> { // the only worker is busy
+      started.countDown();
+      BLOCK.run(hold);
+    });
+    assertTrue(started.await(10, TimeUnit.SECONDS));
     Cell other = new Cell(1);
     pool.submitTask(SQUARE, other); // someone else's task, at the head of the queue
     Cell[] mine = cells(3);
@@ -351,8 +355,12 @@ class ZeroPoolTest {
     assertNotSame(joiner, other.ranOn);
 
     CountDownLatch hold2 = new CountDownLatch(1);
-    pool.submitTask(BLOCK, hold2);
-    Thread.sleep(20);
+    CountDownLatch started2 = new CountDownLatch(1);
+    pool.execute(() -> {
+      started2.countDown();
+      BLOCK.run(hold2);
+    });
+    assertTrue(started2.await(10, TimeUnit.SECONDS));
     Cell[] own = cells(3);
     pool.submitBatch(SQUARE, own).join(); // own tasks at the head: this thread runs them
     for (Cell c : own) {
@@ -474,8 +482,12 @@ class ZeroPoolTest {
   void shutdownNowHandsBackWhatNeverStartedAndFailsTheirFutures() throws Exception {
     ZeroPool pool = pool(1);
     CountDownLatch hold = new CountDownLatch(1);
-    TaskFuture running = pool.submitTask(BLOCK, hold);
-    Thread.sleep(50);
+    CountDownLatch started = new CountDownLatch(1);
+    TaskFuture running = pool.submitTask(latches -> {
+      latches[0].countDown();
+      BLOCK.run(latches[1]);
+    }, new CountDownLatch[] {started, hold});
+    assertTrue(started.await(10, TimeUnit.SECONDS)); // the worker's run holds nothing else
     Cell[] waiting = cells(5);
     TaskFuture queued = pool.submitBatch(SQUARE, waiting);
     Runnable plain = () -> { };
