@@ -47,9 +47,4 @@ public final class RunClaim {
   public void release(int i) {
     segment.release(first + i, 1);
   }
-
-  /** Frees every slot of the claim at once (for consumers that copy the tasks out). */
-  public void releaseAll() {
-    segment.release(first, count);
-  }
 }

@@ -179,7 +179,9 @@ public final class WorkerPool {
       boolean inBackground) {
     int accepted = (inBackground ? background : foreground).offerAll(fn, fns, params, count, completion);
     if (metrics != null) {
-      metrics.tasksSubmitted(accepted);
+      if (accepted > 0) {
+        metrics.tasksSubmitted(accepted);
+      }
       if (accepted < count) {
         metrics.tasksRejected(count - accepted);
       }

@@ -40,7 +40,7 @@ public class TaskQueueLincheckTest {
       return null;
     }
     Integer value = (Integer) run.param(0);
-    run.releaseAll();
+    run.release(0);
     return value;
   }
 

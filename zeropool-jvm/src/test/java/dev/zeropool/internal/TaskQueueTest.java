@@ -26,9 +26,7 @@ class TaskQueueTest {
       out[3 * i] = run.fn(i);
       out[3 * i + 1] = run.param(i);
       out[3 * i + 2] = run.completion(i);
-    }
-    if (n > 0) {
-      run.releaseAll();
+      run.release(i);
     }
     return n;
   }
@@ -144,7 +142,9 @@ class TaskQueueTest {
       queue.offerAll(FN, null, batch, batch.length, FN);
       int taken;
       while ((taken = queue.poll(run, 32, 1, null)) > 0) {
-        run.releaseAll();
+        for (int i = 0; i < taken; i++) {
+          run.release(i);
+        }
       }
       assertTrue(taken == 0 && queue.isEmpty());
     }
