@@ -35,4 +35,12 @@ public interface PoolMetrics {
 
   /** A submission or a worker unparked an idle worker. */
   default void workerWokeUp() {}
+
+  /**
+   * The starvation watchdog found every worker blocked while work waited (see
+   * {@link ZeroPool.Builder#starvationWatchdog}).
+   *
+   * @param temporaryWorkers compensating workers alive after this report
+   */
+  default void starvationDetected(int temporaryWorkers) {}
 }

@@ -2,13 +2,17 @@ package dev.zeropool;
 
 import dev.zeropool.internal.Completion;
 import dev.zeropool.internal.CpuAffinity;
+import dev.zeropool.internal.PoolFutureTask;
 import dev.zeropool.internal.WorkerPool;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,9 +66,11 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
     ThreadFactory factory = builder.threadFactory != null ? builder.threadFactory
         : namedFactory(builder.threadNamePrefix != null ? builder.threadNamePrefix
             : "zeropool-" + poolNumber + "-worker-", builder.daemon);
-    this.core = new WorkerPool(builder.workers, factory, builder.spinWindow.toNanos(),
-        builder.failureHandler, builder.metrics,
-        builder.cpusOfWorker != null ? CpuAffinity.of(builder.cpusOfWorker) : null);
+    this.core = new WorkerPool("zeropool-" + poolNumber, builder.workers, factory,
+        builder.spinWindow.toNanos(), builder.failureHandler, builder.metrics,
+        builder.cpusOfWorker != null ? CpuAffinity.of(builder.cpusOfWorker) : null,
+        builder.starvationAfter.toNanos(),
+        builder.maxTemporaryWorkers >= 0 ? builder.maxTemporaryWorkers : builder.workers);
   }
 
   /**
@@ -258,9 +264,25 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
   @Override
   public void execute(Runnable command) {
     Objects.requireNonNull(command, "command");
-    if (!core.submit(WorkerPool.RUN_RUNNABLE, command, null, false)) {
+    if (!core.execute(command)) {
       throw rejected();
     }
+  }
+
+  /**
+   * The future of {@code submit} and {@code invokeAll}: its untimed {@code get()} runs the task on the
+   * waiting thread if no worker has started it yet (as {@code ForkJoinTask.get} does), so waiting on
+   * it inside a task of a busy pool does not hang; a task that calls {@code get()} on its own future
+   * gets an {@link IllegalStateException}.
+   */
+  @Override
+  protected <T> RunnableFuture<T> newTaskFor(Callable<T> callable) {
+    return new PoolFutureTask<>(callable);
+  }
+
+  @Override
+  protected <T> RunnableFuture<T> newTaskFor(Runnable runnable, T value) {
+    return new PoolFutureTask<>(Executors.callable(runnable, value));
   }
 
   private RejectedExecutionException rejected() {
@@ -279,9 +301,17 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
 
   /**
    * Refuses new work, takes back every task that has not started and interrupts the workers.
-   * Each returned task's future fails with a {@link java.util.concurrent.CancellationException};
-   * running a returned {@code Runnable} runs the task. Tasks from {@link #execute(Runnable)} come
-   * back as the caller's own {@code Runnable}.
+   * Each returned task's future fails with a {@link java.util.concurrent.CancellationException}, and
+   * the futures of {@code submit}/{@code invokeAll} tasks are cancelled, so callers blocked in
+   * {@code get()} or {@code invokeAll} are released (as with {@code ForkJoinPool.shutdownNow()}).
+   * Tasks from {@link #execute(Runnable)} come back as the caller's own {@code Runnable}; running one
+   * runs the task (a cancelled {@code submit} future does nothing). A {@code CompletableFuture} from
+   * {@code supplyAsync(.., pool)} is owned by the JDK and cannot be completed by the pool: it stays
+   * pending unless you run the returned {@code Runnable}.
+   *
+   * <p>No task starts after this call: tasks that a worker had already claimed but not started are
+   * handed back by that worker (their futures fail; {@code execute} tasks among them go to the
+   * {@link FailureHandler}, or else the worker's uncaught-exception handler).
    *
    * <pre>{@code List<Runnable> notRun = pool.shutdownNow();}</pre>
    *
@@ -358,8 +388,9 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
   }
 
   /**
-   * Shuts down and waits until every accepted task has run. If interrupted while waiting it keeps
-   * waiting, then re-asserts the interrupt, like Java 19's {@code ExecutorService.close()}.
+   * Shuts down and waits until every accepted task has run. If interrupted while waiting it calls
+   * {@link #shutdownNow()}, keeps waiting for the running tasks, then re-asserts the interrupt, like
+   * Java 19's {@code ExecutorService.close()}.
    *
    * <pre>{@code try (ZeroPool pool = ZeroPool.create()) { ... } // waits for the work here}</pre>
    *
@@ -374,13 +405,17 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
       try {
         core.awaitTermination(1, TimeUnit.DAYS);
       } catch (InterruptedException e) {
-        interrupted = true;
+        if (!interrupted) {
+          shutdownNow(); // as Java 19's ExecutorService.close(): an interrupt means "stop now", then wait
+          interrupted = true;
+        }
       }
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
   }
+
 
   /** Shows the state and counts, like {@code ThreadPoolExecutor.toString()}. */
   @Override
@@ -425,6 +460,8 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
     private FailureHandler failureHandler;
     private PoolMetrics metrics;
     private IntFunction<BitSet> cpusOfWorker;
+    private Duration starvationAfter = Duration.ofSeconds(1);
+    private int maxTemporaryWorkers = -1; // -1: as many as there are workers
 
     private Builder() {}
 
@@ -532,6 +569,54 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
     }
 
     /** {@return a new pool with these settings, its workers started} */
+    /**
+     * Configures the starvation watchdog, which is on by default (1 s, up to as many temporary workers
+     * as there are workers). When every worker has been blocked for {@code detectAfter} while work is
+     * queued (typically a task blocking on a JDK {@code CompletableFuture}, a latch or a lock that only
+     * queued work would release), the watchdog reports a {@link PoolStarvationException} with each
+     * worker's stack top to {@link FailureHandler#onStarvation} (or, without a handler, the watchdog
+     * thread's uncaught-exception handler) and to {@link PoolMetrics#starvationDetected}, then starts a
+     * temporary compensating worker, at most {@code maxTemporaryWorkers} alive at once; each retires as
+     * soon as it finds no queued work. Waits on the pool's own futures never need it: they help.
+     *
+     * <pre>{@code
+     * ZeroPool.builder().starvationWatchdog(Duration.ofMillis(200), 4).build();
+     * ZeroPool.builder().starvationWatchdog(Duration.ofSeconds(1), 0).build(); // report, never exceed the worker count
+     * }</pre>
+     *
+     * @param detectAfter how long the pool must be starving before the watchdog acts (10 ms to 1 hour)
+     * @param maxTemporaryWorkers compensating workers alive at once at most; 0 only reports
+     * @return this builder
+     * @throws NullPointerException if {@code detectAfter} is null
+     * @throws IllegalArgumentException if {@code detectAfter} is out of range or {@code maxTemporaryWorkers < 0}
+     */
+    public Builder starvationWatchdog(Duration detectAfter, int maxTemporaryWorkers) {
+      Objects.requireNonNull(detectAfter, "detectAfter");
+      if (detectAfter.compareTo(Duration.ofMillis(10)) < 0 || detectAfter.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("detectAfter must be between 10 ms and 1 hour: " + detectAfter);
+      }
+      if (maxTemporaryWorkers < 0) {
+        throw new IllegalArgumentException("maxTemporaryWorkers must be at least 0: " + maxTemporaryWorkers);
+      }
+      this.starvationAfter = detectAfter;
+      this.maxTemporaryWorkers = maxTemporaryWorkers;
+      return this;
+    }
+
+    /**
+     * Turns the starvation watchdog off: no watchdog looks at this pool and it never starts a thread
+     * beyond its workers. A task that blocks on work queued behind it then hangs silently, as in a
+     * {@code ThreadPoolExecutor}.
+     *
+     * <pre>{@code ZeroPool.builder().withoutStarvationWatchdog().build();}</pre>
+     *
+     * @return this builder
+     */
+    public Builder withoutStarvationWatchdog() {
+      this.starvationAfter = Duration.ZERO;
+      return this;
+    }
+
     public ZeroPool build() {
       return new ZeroPool(this);
     }

@@ -147,8 +147,12 @@ class ExecutorServiceContractTest {
         go.await();
         f.cancel(true); // may interrupt the worker just after the task returned
         AtomicReference<Boolean> sawInterrupt = new AtomicReference<>();
-        single.execute(() -> sawInterrupt.set(Thread.currentThread().isInterrupted()));
-        single.submit(() -> { }).get();
+        CountDownLatch ran = new CountDownLatch(1);
+        single.execute(() -> {
+          sawInterrupt.set(Thread.currentThread().isInterrupted());
+          ran.countDown();
+        });
+        assertTrue(ran.await(30, TimeUnit.SECONDS));
         assertEquals(Boolean.FALSE, sawInterrupt.get(), "round " + i);
       }
     } finally {

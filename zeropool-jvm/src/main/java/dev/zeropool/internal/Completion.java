@@ -8,7 +8,9 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -62,6 +64,11 @@ public final class Completion implements TaskFuture {
   private volatile CompletionException failure;
   private volatile int suppressed;
   private volatile Waiter waiters;
+  /**
+   * True once the completer has run every callback: waits return only then, so a thread whose wait
+   * returned sees every dependent future (from {@link #toCompletableFuture()}) already completed.
+   */
+  private volatile boolean settled;
 
   /**
    * @param pool the pool whose queue waiters may help with (null only for {@link #completed()})
@@ -76,6 +83,7 @@ public final class Completion implements TaskFuture {
     this.pending = tasks;
     if (tasks == 0) {
       this.waiters = DONE;
+      this.settled = true;
     }
   }
 
@@ -117,11 +125,24 @@ public final class Completion implements TaskFuture {
     }
   }
 
+  /**
+   * Callbacks first, then parked threads: a thread whose wait returns finds every dependent future
+   * (from {@link #toCompletableFuture()}) already completed.
+   */
   private void complete() {
     Waiter stack = (Waiter) WAITERS.getAndSet(this, DONE);
     CompletionException error = failure;
     for (Waiter w = stack; w != null; w = w.next) {
-      w.fire(error);
+      if (w.callback != null) {
+        Waiter.call(w.callback, error);
+      }
+    }
+    settled = true;
+    for (Waiter w = stack; w != null; w = w.next) {
+      Thread t = w.thread;
+      if (t != null) {
+        LockSupport.unpark(t);
+      }
     }
   }
 
@@ -147,10 +168,22 @@ public final class Completion implements TaskFuture {
   }
 
   @Override
+  public boolean cancel(boolean mayInterruptIfRunning) {
+    return cancel();
+  }
+
+  @Override
+  public boolean isCancelled() {
+    CompletionException error = failure();
+    return cancelled && error != null && error.getCause() instanceof CancellationException;
+  }
+
+  @Override
   public void join() {
-    if (pending != 0) {
-      pool.help(this);
-      if (pending != 0) {
+    if (!settled) {
+      Helping.requireNotOwnTask(pool, this);
+      pool.help(this, false, 0L);
+      if (!settled) {
         awaitUninterruptibly();
       }
     }
@@ -158,16 +191,72 @@ public final class Completion implements TaskFuture {
   }
 
   @Override
-  public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
-    Objects.requireNonNull(unit, "unit");
+  public Void get() throws InterruptedException, ExecutionException {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    if (pending != 0 && !awaitNanos(unit.toNanos(timeout))) {
+    if (!settled) {
+      Helping.requireNotOwnTask(pool, this);
+      pool.help(this, false, 0L);
+      if (!settled) {
+        awaitNanos(Long.MAX_VALUE);
+      }
+    }
+    return reportForGet();
+  }
+
+  @Override
+  public Void get(long timeout, TimeUnit unit)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    if (!awaitDone(timeout, unit)) {
+      throw new TimeoutException("not done within " + timeout + " " + unit + ": " + this);
+    }
+    return reportForGet();
+  }
+
+  @Override
+  public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
+    if (!awaitDone(timeout, unit)) {
       return false;
     }
     throwIfFailed();
     return true;
+  }
+
+  /**
+   * On a worker of the pool, helps (between tasks, bounded by the timeout), then parks for what is left
+   * of it; elsewhere only parks, since running a task in place could overrun the timeout by the whole
+   * task. True when done.
+   */
+  private boolean awaitDone(long timeout, TimeUnit unit) throws InterruptedException {
+    Objects.requireNonNull(unit, "unit");
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    if (settled) {
+      return true;
+    }
+    long nanos = unit.toNanos(timeout);
+    if (nanos <= 0) {
+      return false;
+    }
+    Helping.requireNotOwnTask(pool, this);
+    long deadline = System.nanoTime() + nanos;
+    if (pool.isOwnWorker()) {
+      pool.help(this, true, deadline); // a worker must keep the pool moving, or the wait could deadlock
+    }
+    return settled || awaitNanos(deadline - System.nanoTime());
+  }
+
+  private Void reportForGet() throws ExecutionException {
+    CompletionException error = failure;
+    if (error == null) {
+      return null;
+    }
+    if (error.getCause() instanceof CancellationException) {
+      throw (CancellationException) error.getCause();
+    }
+    throw new ExecutionException(error.getCause());
   }
 
   @Override
@@ -180,7 +269,7 @@ public final class Completion implements TaskFuture {
 
   @Override
   public CompletableFuture<Void> toCompletableFuture() {
-    CompletableFuture<Void> future = new CompletableFuture<>();
+    CompletableFuture<Void> future = new HelpingFuture(this);
     whenDone(error -> {
       if (error == null) {
         future.complete(null);
@@ -198,14 +287,27 @@ public final class Completion implements TaskFuture {
         : "Not completed, " + left + " tasks left") + "]";
   }
 
+  /** Throws as {@link CompletableFuture#join()} does: a cancellation as itself, anything else wrapped. */
   private void throwIfFailed() {
     CompletionException error = failure;
     if (error != null) {
+      if (error.getCause() instanceof CancellationException) {
+        throw (CancellationException) error.getCause();
+      }
       throw error;
     }
   }
 
   // ---- parking ----
+
+  /** Nodes on the waiter stack, live or given up; for tests of waiter clean-up. */
+  int waiterCount() {
+    int count = 0;
+    for (Waiter w = waiters; w != null && w != DONE; w = w.next) {
+      count++;
+    }
+    return count;
+  }
 
   /** Pushes a waiter unless the submission is done; returns false if it was done. */
   private boolean push(Waiter node) {
@@ -224,51 +326,135 @@ public final class Completion implements TaskFuture {
   private void awaitUninterruptibly() {
     boolean interrupted = false;
     if (push(new Waiter(Thread.currentThread(), null))) {
-      while (pending != 0) {
+      while (!settled) {
         LockSupport.park(this);
         interrupted |= Thread.interrupted();
       }
+    } else {
+      awaitSettled();
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
   }
 
+  /** Waits out the short moment between the stack being taken and the callbacks having run. */
+  private void awaitSettled() {
+    while (!settled) {
+      Thread.onSpinWait();
+    }
+  }
+
+
+  /** Parks for at most {@code nanos}; true when done. A node left by a timeout or interrupt is unlinked. */
   private boolean awaitNanos(long nanos) throws InterruptedException {
+    if (nanos <= 0) {
+      return settled;
+    }
+    Waiter node = new Waiter(Thread.currentThread(), null);
+    if (!push(node)) {
+      awaitSettled(); // done meanwhile; its completer is running the callbacks
+      return true;
+    }
     long deadline = System.nanoTime() + nanos;
-    if (nanos <= 0 || !push(new Waiter(Thread.currentThread(), null))) {
-      return pending == 0;
-    }
-    while (pending != 0) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return false; // our node stays on the stack until completion; a late unpark is harmless
+    try {
+      while (!settled) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        LockSupport.parkNanos(this, left);
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
       }
-      LockSupport.parkNanos(this, left);
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
+      return true;
+    } finally {
+      if (!settled) {
+        unlink(node);
       }
     }
-    return true;
+  }
+
+  /**
+   * Removes a timed-out or interrupted waiter, so that repeated timed waits on a submission that
+   * never finishes do not grow the stack. The node is first marked dead ({@code thread = null}); the
+   * walk then splices out every dead node it meets and restarts from the top whenever a splice races
+   * with a push or another removal, so a dead node is never left reachable for long and a live one is
+   * never lost (only dead nodes are spliced, and a splice is a CAS for the top or a write of a live
+   * predecessor's {@code next} that is re-validated).
+   */
+  private void unlink(Waiter node) {
+    node.thread = null;
+    retry:
+    for (;;) {
+      Waiter top = waiters;
+      if (top == DONE) {
+        return; // completed: the whole stack is gone
+      }
+      Waiter pred = null;
+      for (Waiter w = top; w != null; ) {
+        Waiter next = w.next;
+        if (w.thread != null || w.callback != null) {
+          pred = w;
+        } else if (pred == null) {
+          if (!WAITERS.compareAndSet(this, w, next)) {
+            continue retry;
+          }
+        } else {
+          pred.next = next;
+          if (pred.thread == null && pred.callback == null) {
+            continue retry; // pred died meanwhile: walk again from the top
+          }
+        }
+        w = next;
+      }
+      return;
+    }
+  }
+
+  /**
+   * The dependent future of {@link #toCompletableFuture()}: its blocking waits help run the
+   * submission first, as {@link #join()} does, so {@code toCompletableFuture().join()} inside a task
+   * on a busy pool does not hang. Dependent stages are plain {@code CompletableFuture}s.
+   */
+  private static final class HelpingFuture extends CompletableFuture<Void> {
+    private final Completion source;
+
+    HelpingFuture(Completion source) {
+      this.source = source;
+    }
+
+    private void helpFirst() {
+      if (!source.isDone() && source.pool != null) {
+        Helping.requireNotOwnTask(source.pool, source);
+        source.pool.help(source, false, 0L);
+      }
+    }
+
+    @Override
+    public Void join() {
+      helpFirst();
+      return super.join();
+    }
+
+    @Override
+    public Void get() throws InterruptedException, ExecutionException {
+      helpFirst();
+      return super.get();
+    }
   }
 
   /** A parked thread or a callback waiting for completion. */
   private static final class Waiter {
-    final Thread thread;
+    /** The parked thread; null for a callback, or once a timed-out waiter has given up. */
+    volatile Thread thread;
     final Consumer<? super CompletionException> callback;
     Waiter next;
 
     Waiter(Thread thread, Consumer<? super CompletionException> callback) {
       this.thread = thread;
       this.callback = callback;
-    }
-
-    void fire(CompletionException error) {
-      if (thread != null) {
-        LockSupport.unpark(thread);
-      } else {
-        call(callback, error);
-      }
     }
 
     static void call(Consumer<? super CompletionException> callback, CompletionException error) {

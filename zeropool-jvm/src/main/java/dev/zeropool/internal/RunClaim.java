@@ -9,12 +9,20 @@ package dev.zeropool.internal;
  * {@code [first, first + count)} of {@code segment} belong to this claim alone: no producer can reuse
  * them (their sequence numbers still say "published") and no other consumer can take them (the head
  * has moved past them).
+ *
+ * <p>A claim also remembers, for the thread that uses it, which submission's task it is running
+ * ({@link #running}) and the claim of the enclosing nesting level ({@link #outer}), so that a wait can
+ * tell that it would wait for a task on its own thread's stack (see {@link Helping}).
  */
 public final class RunClaim {
 
   private QueueSegment segment;
   private long first;
   private int count;
+  /** The completion whose task this claim is running now, or null; written only by its thread. */
+  Completion running;
+  /** The claim of the nesting level below this one on the same thread, or null. */
+  RunClaim outer;
 
   int set(QueueSegment segment, long first, int count) {
     this.segment = segment;

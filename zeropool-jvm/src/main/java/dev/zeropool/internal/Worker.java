@@ -1,8 +1,17 @@
 package dev.zeropool.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
- * One worker thread's loop: take a run of tasks (foreground first), run it, repeat; when both queues
- * are empty, let {@link WorkerPool#awaitWork} park it until a submission signals.
+ * One worker thread's loop. Order of looking for work:
+ * <ol>
+ *   <li>its own run-next slot (follow-up work it submitted itself), at most {@link #MAX_LOCAL_STREAK}
+ *       times in a row, so a chain of local hand-offs cannot starve the shared queues;</li>
+ *   <li>a run from the shared queues, foreground first;</li>
+ *   <li>another worker's run-next slot (stealing, so nothing waits behind a long task);</li>
+ *   <li>otherwise {@link Parking#awaitWork} spins, then parks, until a submission signals.</li>
+ * </ol>
  *
  * <p>Invariant: {@code idle} is true exactly while this worker is on the pool's idle stack (it is set
  * before the push and cleared by whoever pops it), so a signal never pops a worker twice. If the
@@ -10,22 +19,50 @@ package dev.zeropool.internal;
  */
 final class Worker implements Runnable {
 
+  /** Local tasks a worker runs in a row before it looks at the shared queues (kotlinx uses 16 too). */
+  static final int MAX_LOCAL_STREAK = 16;
+
   private static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
+
+  private static final VarHandle PROGRESS;
+
+  static {
+    try {
+      PROGRESS = MethodHandles.lookup().findVarHandle(Worker.class, "progress", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   final WorkerPool pool;
   /** Position in {@link WorkerPool#workers}; the idle stack stores {@code index + 1}. */
   final int index;
   /** The run of tasks being executed, read in place from the queue. */
   final RunClaim run = new RunClaim();
+  /** Follow-up work this worker submitted itself. */
+  final RunNextSlot runNext = new RunNextSlot();
   /** The thread running this worker; replaced if it dies. */
   volatile Thread thread;
   volatile boolean idle;
   /** The idle stack entry below this one; written before the push that publishes it. */
   int nextIdle;
+  /**
+   * Work items taken so far, for the starvation watchdog. Written only by this worker, with an opaque
+   * store (no fence: the watchdog needs to see it change eventually, not in order with anything).
+   */
+  private long progress;
 
   Worker(WorkerPool pool, int index) {
     this.pool = pool;
     this.index = index;
+  }
+
+  private void tookWork() {
+    PROGRESS.setOpaque(this, progress + 1);
+  }
+
+  long progress() {
+    return (long) PROGRESS.getOpaque(this);
   }
 
   /** {@return the worker of {@code pool} running on the current thread, or null} */
@@ -43,14 +80,31 @@ final class Worker implements Runnable {
         try {
           pool.affinity.pinCurrentThread(index);
         } catch (RuntimeException | LinkageError e) {
-          WorkerPool.reportUncaught(e); // run unpinned rather than die and be replaced in a loop
+          TaskRunner.reportUncaught(e); // run unpinned rather than die and be replaced in a loop
         }
       }
+      int localStreak = 0;
       for (;;) {
+        Runnable local = localStreak < MAX_LOCAL_STREAK ? runNext.take() : null;
+        if (local != null) {
+          localStreak++;
+          tookWork();
+          pool.runner.runLocal(local);
+          continue;
+        }
+        localStreak = 0;
         if (pool.poll(run, null) > 0) {
-          pool.signalIfMoreWork(); // the wake-up cascade: the submitter paid for one unpark, we pay for the next
-          pool.runTasks(run, true);
-        } else if (!pool.awaitWork(this)) {
+          tookWork();
+          pool.parking.signalIfMoreWork(pool); // the cascade: the submitter paid for one unpark, we pay for the next
+          pool.runner.runClaimed(run, true);
+          continue;
+        }
+        if ((local = runNext.take()) != null || (local = pool.stealLocal(this)) != null) {
+          tookWork();
+          pool.runner.runLocal(local);
+          continue;
+        }
+        if (!pool.parking.awaitWork(this, pool)) {
           return;
         }
       }

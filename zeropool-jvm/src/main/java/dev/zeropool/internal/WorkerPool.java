@@ -1,51 +1,43 @@
 package dev.zeropool.internal;
 
-import dev.zeropool.CancellationToken;
 import dev.zeropool.FailureHandler;
 import dev.zeropool.PoolCounters;
 import dev.zeropool.PoolMetrics;
 import dev.zeropool.PoolStats;
 import dev.zeropool.TaskFn;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * Workers, wake-up and lifecycle around two {@link TaskQueue}s, one per priority tier.
+ * The scheduler's composition root: two {@link TaskQueue}s (one per priority tier), the
+ * {@link Worker}s with their run-next slots, {@link Parking}, the {@link TaskRunner}, {@link Helping}
+ * and the {@link Lifecycle}. This class holds the submission paths and the rules that connect the
+ * mechanisms; each mechanism's own invariant is written in its file.
  *
  * <h2>Scheduling policy</h2>
- * Workers take from the foreground queue first and from the background queue only when the
- * foreground is empty (strict priority). They take runs ({@link #MAX_RUN} at most, fewer as a queue
- * empties, see {@link QueueSegment#tryTake}); a run's completions are counted down once per run.
- * Right before a task starts, its submission's cancellation is checked: a cancelled task is skipped.
- *
- * <h2>Wake-up</h2>
- * Idle workers park on a Treiber stack packed into {@code idleCtl} (low 32 bits: top worker index + 1,
- * high 32 bits: a stamp bumped by every push and pop, so a pop that read a stale {@code nextIdle}
- * fails its CAS: no ABA). A submission pops and unparks one worker if any is idle; a worker that takes
- * a run and sees more work waiting pops the next one (a cascade, as in {@code ForkJoinPool}). So
- * submitting N tasks wakes at most min(N, idle workers) threads and the submitter pays one unpark.
- *
- * <h2>No lost wake-ups</h2>
- * A worker going idle (1) pushes itself, then (2) checks both queues. A submitter (1) claims its slots
- * with a CAS of a queue's tail, then (2) reads {@code idleCtl}. All four are volatile accesses, so at
- * least one side sees the other: either the worker sees the task and does not park, or the submitter
- * sees the worker and unparks it.
+ * <ul>
+ *   <li>Submissions from outside the pool go to the shared queues; workers take from the foreground
+ *       queue first and from the background queue only when the foreground is empty (strict priority),
+ *       in runs ({@link #MAX_RUN} at most, fewer as a queue empties, see {@link QueueSegment#tryTake}),
+ *       counted down once per run.</li>
+ *   <li>{@code execute} called on a worker of this pool puts the task in that worker's run-next slot
+ *       ({@link RunNextSlot}): the worker runs it next, idle workers may steal it. A task it displaces
+ *       goes to the shared foreground queue.</li>
+ *   <li>Right before a task starts, its submission's cancellation and the pool's stop are checked.</li>
+ * </ul>
  *
  * <h2>Lifecycle</h2>
  * {@link #shutdown()} shuts the background queue, then the foreground queue (each an atomic step of the
- * queue itself, so each offer is either accepted before it or refused after it) and unparks every
- * worker; a worker exits once the foreground queue is shut (so both are) and both are empty, so every
- * accepted task runs. {@link #shutdownNow} also takes what is still queued and hands it back. A worker
- * whose thread dies (a {@link ThreadDeath}, or an error inside the pool itself) is replaced by a new
- * thread from the same factory, so the pool keeps its size.
+ * queue itself, so each offer is either accepted before it or refused after it) and wakes every
+ * worker; a worker exits once the foreground queue is shut (so both are) and both are empty and its
+ * run-next slot is empty, so every accepted task runs. {@link #shutdownNow} also takes what is still
+ * queued or in a run-next slot and hands it back; tasks already claimed by a running worker are handed
+ * back by that worker ({@link TaskRunner}). A worker whose thread dies (a {@link ThreadDeath}, or an
+ * error inside the pool itself) is replaced by a new thread from the same factory.
  */
 public final class WorkerPool {
 
@@ -56,75 +48,46 @@ public final class WorkerPool {
    */
   static final int MAX_RUN = Math.max(1, Integer.getInteger("zeropool.maxRun", 32));
 
-  private static final int RUNNING = 0;
-  private static final int SHUTDOWN = 1;
-  private static final int STOP = 2;
-  private static final int TERMINATED = 3;
-
-  private static final long TOP_MASK = 0xFFFF_FFFFL;
-  private static final long STAMP_UNIT = 1L << 32;
-
-  private static final VarHandle IDLE_CTL;
-  private static final VarHandle RUN_STATE;
-  private static final VarHandle WAKE_UPS;
-  private static final VarHandle SPINNING;
-
-  static {
-    try {
-      MethodHandles.Lookup lookup = MethodHandles.lookup();
-      IDLE_CTL = lookup.findVarHandle(WorkerPool.class, "idleCtl", long.class);
-      RUN_STATE = lookup.findVarHandle(WorkerPool.class, "runState", int.class);
-      WAKE_UPS = lookup.findVarHandle(WorkerPool.class, "wakeUps", long.class);
-      SPINNING = lookup.findVarHandle(WorkerPool.class, "spinning", boolean.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
   /** Handle under which {@code execute(Runnable)} tasks ride the queue; the Runnable is the parameter. */
   public static final TaskFn<Runnable> RUN_RUNNABLE = Runnable::run;
-
-  /**
-   * A spare run claim per thread for helping waiters. {@link #help} takes it out while it uses it,
-   * so a task that joins again while being helped (nesting) gets a fresh claim and never overwrites
-   * the run its caller is still executing.
-   */
-  private static final ThreadLocal<RunClaim> HELPER_RUN = new ThreadLocal<>();
 
   final TaskQueue foreground;
   final TaskQueue background;
   final Worker[] workers;
   /** Divisor for run sizes: the workers plus one helping caller. */
   final int shareOf;
+  final Parking parking;
+  final TaskRunner runner;
+  final Lifecycle lifecycle;
   private final ThreadFactory threadFactory;
-  private final long spinNanos;
-  private final FailureHandler failureHandler;
   /** Null when no hook is installed: the hot paths then pay one null check. */
   private final PoolMetrics metrics;
-  private final AtomicInteger liveWorkers;
-  private final CountDownLatch terminated = new CountDownLatch(1);
-  private volatile long idleCtl;
-  private volatile int runState;
-  /** Workers unparked by a signal; counted on the unpark path only, which costs microseconds anyway. */
-  private volatile long wakeUps;
-  /** True while one idle worker spins before parking. */
-  private volatile boolean spinning;
-
   /** Null unless workers are pinned to CPUs. */
   final CpuAffinity affinity;
+  private final String name;
+  /** Null when turned off. */
+  private final StarvationWatchdog watchdog;
 
-  public WorkerPool(int workerCount, ThreadFactory threadFactory, long spinNanos,
-      FailureHandler failureHandler, PoolMetrics metrics, CpuAffinity affinity) {
+  /**
+   * @param name how reports name the pool
+   * @param starvationNanos how long every worker must be blocked while work waits before the watchdog
+   *     reports and compensates; 0 turns the watchdog off
+   * @param maxTemporaryWorkers compensating workers alive at once at most (0: report only)
+   */
+  public WorkerPool(String name, int workerCount, ThreadFactory threadFactory, long spinNanos,
+      FailureHandler failureHandler, PoolMetrics metrics, CpuAffinity affinity, long starvationNanos,
+      int maxTemporaryWorkers) {
+    this.name = name;
     this.affinity = affinity;
     this.foreground = new TaskQueue();
     this.background = new TaskQueue();
     this.threadFactory = threadFactory;
-    this.spinNanos = spinNanos;
-    this.failureHandler = failureHandler;
     this.metrics = metrics;
     this.shareOf = workerCount + 1;
     this.workers = new Worker[workerCount];
-    this.liveWorkers = new AtomicInteger(workerCount);
+    this.lifecycle = new Lifecycle(workerCount);
+    this.parking = new Parking(workers, spinNanos, metrics);
+    this.runner = new TaskRunner(lifecycle, failureHandler, metrics);
     for (int i = 0; i < workerCount; i++) {
       Worker w = new Worker(this, i);
       w.thread = newThread(w, i);
@@ -133,10 +96,21 @@ public final class WorkerPool {
     for (Worker w : workers) {
       w.thread.start();
     }
+    this.watchdog = starvationNanos <= 0 ? null : StarvationWatchdog.watch(this, starvationNanos,
+        maxTemporaryWorkers, report -> {
+          if (metrics != null) {
+            metrics.starvationDetected(temporaryWorkers());
+          }
+          if (failureHandler != null) {
+            failureHandler.onStarvation(report);
+          } else {
+            TaskRunner.reportUncaught(report);
+          }
+        });
   }
 
-  private Thread newThread(Worker w, int index) {
-    Thread t = threadFactory.newThread(w);
+  private Thread newThread(Runnable body, int index) {
+    Thread t = threadFactory.newThread(body);
     if (t == null) {
       throw new IllegalStateException("threadFactory returned null for worker " + index);
     }
@@ -150,7 +124,7 @@ public final class WorkerPool {
   // ---- submission side ----
 
   /**
-   * Appends one task and wakes a worker if one is idle. {@code completion} may be null for
+   * Appends one task and wakes a worker if needed. {@code completion} may be null for
    * fire-and-forget tasks ({@code execute}).
    *
    * @return false if the pool is shut down (nothing was appended)
@@ -165,7 +139,30 @@ public final class WorkerPool {
     if (metrics != null) {
       metrics.tasksSubmitted(1);
     }
-    signalWork();
+    parking.signalWork();
+    return true;
+  }
+
+  /**
+   * Runs {@code task} soon: from a worker of this pool, in that worker's run-next slot; from any other
+   * thread, through the foreground queue.
+   *
+   * @return false if the pool is shut down (the task was not accepted)
+   */
+  public boolean execute(Runnable task) {
+    Worker w = Worker.current(this);
+    if (w == null || lifecycle.isShutdown()) {
+      return submit(RUN_RUNNABLE, task, null, false);
+    }
+    if (metrics != null) {
+      metrics.tasksSubmitted(1);
+    }
+    Runnable displaced = w.runNext.put(task);
+    if (displaced != null && !foreground.offer(RUN_RUNNABLE, displaced, null)) {
+      // The pool shut down since the check above; the displaced task was accepted, so it still runs.
+      runner.runLocal(displaced);
+    }
+    parking.signalWork(); // so an idle worker can steal it if this one stays busy; skipped while one spins
     return true;
   }
 
@@ -189,48 +186,16 @@ public final class WorkerPool {
     if (accepted == 0) {
       return false;
     }
-    signalWork();
+    parking.signalWork();
     if (accepted < count) {
-      completion.taskFailed(new java.util.concurrent.RejectedExecutionException((count - accepted)
+      completion.taskFailed(new RejectedExecutionException((count - accepted)
           + " of " + count + " tasks were refused: the pool shut down during submission"));
       completion.tasksDone(count - accepted);
     }
     return true;
   }
 
-  /** Wakes one idle worker, if any: call after appending work to a queue. */
-  public void signalWork() {
-    for (;;) {
-      long ctl = idleCtl;
-      int top = (int) (ctl & TOP_MASK);
-      if (top == 0) {
-        return;
-      }
-      Worker w = workers[top - 1];
-      long popped = ((ctl & ~TOP_MASK) + STAMP_UNIT) | w.nextIdle;
-      if (IDLE_CTL.compareAndSet(this, ctl, popped)) {
-        w.idle = false;
-        WAKE_UPS.getAndAdd(this, 1L);
-        if (metrics != null) {
-          metrics.workerWokeUp();
-        }
-        LockSupport.unpark(w.thread);
-        return;
-      }
-    }
-  }
-
-  void signalIfMoreWork() {
-    if ((idleCtl & TOP_MASK) != 0 && hasWork()) {
-      signalWork();
-    }
-  }
-
-  private boolean hasWork() {
-    return !foreground.isEmpty() || !background.isEmpty();
-  }
-
-  // ---- running tasks (workers and helping waiters) ----
+  // ---- taking work ----
 
   /** Claims a run: foreground first, then background; with {@code only}, just that submission's tier. */
   int poll(RunClaim run, Completion only) {
@@ -241,254 +206,153 @@ public final class WorkerPool {
     return taken > 0 ? taken : background.poll(run, MAX_RUN, shareOf, null);
   }
 
-  /**
-   * Runs a claimed run of tasks in place, releasing each slot as soon as its task is done (before
-   * any completion is counted down, so a waiter that resubmits at once finds its slots free). On a
-   * worker it also clears an interrupt left over from an earlier task (a late
-   * {@code Future.cancel(true)}), unless the pool is stopping, so one task's interrupt never lands
-   * in the next.
-   */
-  @SuppressWarnings({"unchecked", "removal"})
-  void runTasks(RunClaim run, boolean onWorker) {
-    int count = run.count();
-    Completion current = null;
-    int finished = 0; // tasks of `current` done in this run
-    int completed = 0; // ... of which returned normally
-    int skipped = 0; // ... of which were cancelled before they started
-    ThreadDeath death = null;
-    for (int i = 0; i < count; i++) {
-      TaskFn<Object> fn = (TaskFn<Object>) run.fn(i);
-      Object params = run.param(i);
-      Completion completion = (Completion) run.completion(i);
-      if (completion != current) {
-        finish(current, finished, completed, skipped);
-        current = completion;
-        finished = 0;
-        completed = 0;
-        skipped = 0;
-      }
-      finished++;
-      if (completion != null && completion.shouldSkip()) {
-        run.release(i);
-        completion.taskSkipped();
-        skipped++;
-        continue;
-      }
-      if (onWorker && Thread.interrupted() && runState >= STOP) {
-        Thread.currentThread().interrupt(); // stopping: tasks should see it
-      }
-      try {
-        fn.run(params);
-        completed++;
-      } catch (Throwable error) {
-        taskFailed(fn, params, completion, error);
-        if (error instanceof ThreadDeath && onWorker) {
-          death = (ThreadDeath) error; // finish the run (its tasks are ours alone), then die
+  /** Takes another worker's run-next task, or null. */
+  Runnable stealLocal(Worker thief) {
+    for (Worker w : workers) {
+      if (w != thief) {
+        Runnable r = w.runNext.steal();
+        if (r != null) {
+          return r;
         }
-      } finally {
-        run.release(i);
       }
     }
-    finish(current, finished, completed, skipped);
-    if (death != null) {
-      throw death;
-    }
+    return null;
   }
 
-  /**
-   * Reports a group of consecutive tasks of one submission ({@code completion} null for
-   * {@code execute} tasks) to the metrics hook, then counts them down: in that order, so a caller
-   * that sees the submission done also sees it counted.
-   */
-  private void finish(Completion completion, int finished, int completed, int skipped) {
-    if (finished == 0) {
-      return;
-    }
-    if (metrics != null) {
-      metrics.tasksCompleted(completed);
-      if (skipped > 0) {
-        metrics.tasksCancelled(skipped);
-      }
-    }
-    if (completion != null) {
-      completion.tasksDone(finished);
-    }
+  boolean hasQueuedWork() {
+    return !foreground.isEmpty() || !background.isEmpty();
   }
 
-  private void taskFailed(TaskFn<?> fn, Object params, Completion completion, Throwable error) {
-    if (completion != null) {
-      completion.taskFailed(error);
+  /** True when {@code w} would find work: in a queue, in its own slot, or to steal. */
+  boolean hasWork(Worker w) {
+    if (hasQueuedWork()) {
+      return true;
     }
-    if (metrics != null) {
-      metrics.taskFailed();
-    }
-    report(fn, params, error, completion == null || error instanceof Error);
-  }
-
-  /** Tells the failure handler, or else (when {@code otherwiseUncaught}) the thread's uncaught-exception handler. */
-  private void report(TaskFn<?> fn, Object params, Throwable error, boolean otherwiseUncaught) {
-    FailureHandler handler = failureHandler;
-    if (handler != null) {
-      try {
-        handler.onFailure(fn, params, error);
-      } catch (Throwable handlerError) {
-        reportUncaught(handlerError);
-      }
-    } else if (otherwiseUncaught) {
-      reportUncaught(error);
-    }
-  }
-
-  static void reportUncaught(Throwable error) {
-    Thread current = Thread.currentThread();
-    try {
-      current.getUncaughtExceptionHandler().uncaughtException(current, error);
-    } catch (Throwable ignored) {
-      // The handler itself failed; there is nobody left to tell, and the worker must carry on.
-    }
-  }
-
-  /**
-   * Lets a thread that joins {@code completion} run tasks instead of sleeping. A worker of this pool
-   * runs any queued task (it must keep the pool moving, or nested joins could deadlock); any other
-   * thread runs only tasks of {@code completion}, and only while they are at the head of their queue.
-   * Returns when the completion is done or there is nothing this thread may run.
-   */
-  void help(Completion completion) {
-    boolean onWorker = Worker.current(this) != null;
-    Completion only = onWorker ? null : completion;
-    RunClaim run = HELPER_RUN.get();
-    if (run == null) {
-      run = new RunClaim();
-    } else {
-      HELPER_RUN.set(null);
-    }
-    try {
-      while (!completion.isDone()) {
-        if (poll(run, only) == 0) {
-          return;
-        }
-        runTasks(run, false);
-      }
-    } finally {
-      HELPER_RUN.set(run);
-    }
-  }
-
-  // ---- idle workers ----
-
-  /**
-   * Called by a worker that found both queues empty. Spins for the configured window, then parks.
-   * At most one worker spins at a time: one spinner is enough to catch the next task without a
-   * wake-up, and more would take cores from the threads that produce the work.
-   *
-   * @return true to look for work again, false when the pool is shut down and drained
-   */
-  boolean awaitWork(Worker w) {
-    if (spinNanos > 0 && SPINNING.compareAndSet(this, false, true)) {
-      try {
-        long end = System.nanoTime() + spinNanos;
-        do {
-          if (hasWork()) {
-            return true;
-          }
-          Thread.onSpinWait();
-        } while (System.nanoTime() - end < 0);
-      } finally {
-        spinning = false;
-      }
-    }
-    if (!w.idle) {
-      pushIdle(w);
-    }
-    for (;;) {
-      if (hasWork()) {
-        tryUnlist(w);
+    for (Worker o : workers) {
+      if (!o.runNext.isEmpty()) {
         return true;
       }
-      if (foreground.isShutDown()) {
-        return false; // both queues shut and empty: nothing can arrive any more
-      }
-      if (!w.idle) {
-        return true; // a submitter popped us
-      }
-      LockSupport.park(this);
     }
+    return false;
   }
 
-  private void pushIdle(Worker w) {
-    w.idle = true;
-    for (;;) {
-      long ctl = idleCtl;
-      w.nextIdle = (int) (ctl & TOP_MASK);
-      if (IDLE_CTL.compareAndSet(this, ctl, ((ctl & ~TOP_MASK) + STAMP_UNIT) | (w.index + 1))) {
-        return;
-      }
-    }
+  /** True when a worker with no work may end: both queues are shut (and, checked before, empty). */
+  boolean mayExit() {
+    return foreground.isShutDown();
   }
 
-  /** A worker that found work right after listing itself takes itself off the stack if it is on top. */
-  private void tryUnlist(Worker w) {
-    long ctl = idleCtl;
-    if ((ctl & TOP_MASK) == w.index + 1
-        && IDLE_CTL.compareAndSet(this, ctl, ((ctl & ~TOP_MASK) + STAMP_UNIT) | w.nextIdle)) {
-      w.idle = false;
-    }
-    // Otherwise it stays listed while it works; a signal that pops it later costs a spare unpark.
+  /** Lets {@code completion}'s waiter run tasks (see {@link Helping}); {@code deadline} applies when timed. */
+  void help(Completion completion, boolean timed, long deadline) {
+    Helping.help(this, completion, timed, deadline);
   }
+
+  // ---- for the starvation watchdog ----
+
+  /** Work items taken by the workers so far (compensating workers count their own). */
+  long progress() {
+    long sum = 0;
+    for (Worker w : workers) {
+      sum += w.progress();
+    }
+    return sum;
+  }
+
+  boolean hasWorkWaiting() {
+    return hasWork(null);
+  }
+
+  /** True when no worker is idle and every live worker thread is blocked. */
+  boolean allBusyThreadsBlocked() {
+    for (Worker w : workers) {
+      Thread t = w.thread;
+      if (w.idle || (t.isAlive() && !StarvationWatchdog.isBlocked(t.getState()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  boolean isShutdownNowOrLater() {
+    return lifecycle.isStopping();
+  }
+
+  String name() {
+    return name;
+  }
+
+  String threadNameOfTemporary(int number) {
+    return name + "-temporary-worker-" + number;
+  }
+
+  Thread[] threads() {
+    Thread[] threads = new Thread[workers.length];
+    for (int i = 0; i < workers.length; i++) {
+      threads[i] = workers[i].thread;
+    }
+    return threads;
+  }
+
+  /** {@return compensating workers started by the starvation watchdog and still alive} */
+  public int temporaryWorkers() {
+    return watchdog == null ? 0 : watchdog.temporaryWorkers();
+  }
+
+  // ---- gauges ----
 
   /** {@return how many times a signal has unparked an idle worker} */
   public long wakeUps() {
-    return wakeUps;
+    return parking.wakeUps();
   }
 
   /** {@return the number of workers on the idle stack} */
   public int idleWorkers() {
-    int count = 0;
-    for (Worker w : workers) {
-      if (w.idle) {
-        count++;
-      }
-    }
-    return count;
+    return parking.idleWorkers();
   }
 
-  /** {@return tasks waiting in both tiers} */
+  /** {@return tasks waiting in both tiers and in run-next slots} */
   public long queuedTasks() {
-    return foreground.size() + background.size();
+    long queued = foreground.size() + background.size();
+    for (Worker w : workers) {
+      if (!w.runNext.isEmpty()) {
+        queued++;
+      }
+    }
+    return queued;
   }
 
   /** {@return a snapshot of counts (from {@link PoolCounters}, if installed) and gauges} */
   public PoolStats stats() {
     PoolCounters c = metrics instanceof PoolCounters ? (PoolCounters) metrics : null;
     int idle = idleWorkers();
+    int live = 0;
+    for (Worker w : workers) {
+      if (w.thread.isAlive()) {
+        live++;
+      }
+    }
     return new PoolStats(c != null ? c.submitted() : -1, c != null ? c.completed() : -1,
         c != null ? c.failed() : -1, c != null ? c.cancelled() : -1, c != null ? c.rejected() : -1,
-        queuedTasks(), Math.max(0, liveWorkers.get() - idle), idle, wakeUps);
+        queuedTasks(), Math.max(0, live - idle), idle, wakeUps());
   }
 
   // ---- lifecycle ----
 
   public void shutdown() {
-    RUN_STATE.compareAndSet(this, RUNNING, SHUTDOWN);
+    lifecycle.advanceTo(Lifecycle.SHUTDOWN);
     background.shutDown(); // background first: a worker that sees the foreground shut knows both are
     foreground.shutDown();
-    for (Worker w : workers) {
-      LockSupport.unpark(w.thread);
-    }
+    parking.wakeAll();
   }
 
   /**
-   * Shuts down, takes every task that has not started, fails its future with a
-   * {@link CancellationException} saying {@code reason}, interrupts the workers, and returns the tasks
-   * as Runnables. With {@code report}, also tells the failure handler about each of them.
+   * Shuts down, stops, takes every task that has not started from the queues and the run-next slots,
+   * fails its future with a {@link CancellationException} saying {@code reason} (a {@code submit}
+   * future is cancelled), interrupts the workers, and returns the tasks as Runnables. With
+   * {@code report}, also tells the failure handler about each of them.
    */
   public List<Runnable> shutdownNow(String reason, boolean report) {
     shutdown();
-    int state;
-    while ((state = runState) < STOP && !RUN_STATE.compareAndSet(this, state, STOP)) {
-      Thread.onSpinWait();
-    }
+    lifecycle.stop(reason);
     List<Runnable> neverStarted = new ArrayList<>();
     RunClaim run = new RunClaim();
     for (TaskQueue queue : new TaskQueue[] {foreground, background}) {
@@ -499,16 +363,14 @@ public final class WorkerPool {
           Object params = run.param(i);
           Completion completion = (Completion) run.completion(i);
           run.release(i);
-          CancellationException cancelled = new CancellationException(reason);
-          if (completion != null) {
-            completion.taskFailed(cancelled);
-            completion.tasksDone(1);
-          }
-          if (report) {
-            report((TaskFn<?>) fn, params, cancelled, true);
-          }
-          neverStarted.add(NotStarted.of(fn, params, completion));
+          handBack(fn, params, completion, reason, report, neverStarted);
         }
+      }
+    }
+    for (Worker w : workers) {
+      Runnable local = w.runNext.steal();
+      if (local != null) {
+        handBack(RUN_RUNNABLE, local, null, reason, report, neverStarted);
       }
     }
     if (metrics != null && !neverStarted.isEmpty()) {
@@ -520,12 +382,17 @@ public final class WorkerPool {
     return neverStarted;
   }
 
+  private void handBack(Object fn, Object params, Completion completion, String reason, boolean report,
+      List<Runnable> into) {
+    runner.notStarted(fn, params, completion, new CancellationException(reason), report);
+    into.add(NotStarted.of(fn, params, completion));
+  }
+
   /** Called by a worker's thread as it ends: normally, or by a throwable that escaped the worker loop. */
   void workerEnded(Worker w, Throwable cause) {
     if (cause == null) {
       w.idle = false; // terminated: not parked any more (the idle stack is no longer used)
-    }
-    if (cause != null && runState < TERMINATED) {
+    } else if (!lifecycle.isTerminated()) {
       try {
         Thread replacement = newThread(w, w.index);
         w.thread = replacement; // same Worker object: its place on the idle stack stays valid
@@ -535,23 +402,20 @@ public final class WorkerPool {
         cause.addSuppressed(factoryFailure); // cannot replace: the pool shrinks by one
       }
     }
-    if (liveWorkers.decrementAndGet() == 0) {
-      runState = TERMINATED;
-      terminated.countDown();
-    }
+    lifecycle.threadEnded();
   }
 
   public boolean isShutdown() {
-    return runState != RUNNING;
+    return lifecycle.isShutdown();
   }
 
   public boolean isTerminated() {
-    return runState == TERMINATED;
+    return lifecycle.isTerminated();
   }
 
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
     requireNotOwnWorker("awaitTermination");
-    return terminated.await(timeout, unit);
+    return lifecycle.awaitTermination(timeout, unit);
   }
 
   /** Fails fast where waiting for the pool to end would wait for the calling worker itself. */
@@ -562,13 +426,13 @@ public final class WorkerPool {
     }
   }
 
+  /** True when the calling thread is a worker of this pool. */
+  public boolean isOwnWorker() {
+    return Worker.current(this) != null;
+  }
+
   public String stateName() {
-    switch (runState) {
-      case RUNNING: return "Running";
-      case SHUTDOWN: return "Shutting down";
-      case STOP: return "Stopping";
-      default: return "Terminated";
-    }
+    return lifecycle.stateName();
   }
 
   /** A task taken back by {@link #shutdownNow}: running it runs the task, nothing more. */

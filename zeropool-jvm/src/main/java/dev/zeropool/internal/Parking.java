@@ -1,0 +1,184 @@
+package dev.zeropool.internal;
+
+import dev.zeropool.PoolMetrics;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Where idle workers wait, and how submissions wake them.
+ *
+ * <h2>Structure</h2>
+ * Idle workers park on a Treiber stack packed into {@code idleCtl} (low 32 bits: top worker index + 1,
+ * high 32 bits: a stamp bumped by every push and pop, so a pop that read a stale {@code nextIdle}
+ * fails its CAS: no ABA). Before it lists itself, one idle worker at a time may spin for the
+ * configured window ({@code spinning}), which catches the next task without any wake-up.
+ *
+ * <h2>Wake-up rules</h2>
+ * <ol>
+ *   <li>A submission wakes nobody while a worker spins: the spinner will see the task (rule 3).</li>
+ *   <li>Otherwise it pops and unparks one listed worker. A worker that takes a run and sees more work
+ *       waiting pops the next one (a cascade, as in {@code ForkJoinPool}), so submitting N tasks wakes
+ *       at most min(N, idle workers) threads and the submitter pays for one unpark at most.</li>
+ *   <li>A worker going idle clears {@code spinning}, (1) lists itself, then (2) looks for work (both
+ *       queues and every worker's run-next slot) and parks only if it found none.</li>
+ * </ol>
+ *
+ * <h2>No lost wake-up</h2>
+ * A submitter (1) publishes its work with a volatile write (the queue's tail CAS, or the run-next
+ * slot's swap), then (2) reads {@code spinning} and {@code idleCtl}. Volatile accesses are totally
+ * ordered, so: if the submitter saw {@code spinning} true, the spinner's later clear of it, its push and
+ * its look for work all come after the publication, and it sees the work; if it saw a worker listed,
+ * it unparks it; if it saw neither, every worker that lists itself later looks for work after the
+ * publication and sees it. Workers that were never idle are busy and will look for work before they
+ * go idle. So published work is always either seen by a worker about to park or followed by an unpark.
+ */
+final class Parking {
+
+  private static final long TOP_MASK = 0xFFFF_FFFFL;
+  private static final long STAMP_UNIT = 1L << 32;
+
+  private static final VarHandle IDLE_CTL;
+  private static final VarHandle WAKE_UPS;
+  private static final VarHandle SPINNING;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      IDLE_CTL = lookup.findVarHandle(Parking.class, "idleCtl", long.class);
+      WAKE_UPS = lookup.findVarHandle(Parking.class, "wakeUps", long.class);
+      SPINNING = lookup.findVarHandle(Parking.class, "spinning", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final Worker[] workers;
+  private final long spinNanos;
+  /** Null when no hook is installed. */
+  private final PoolMetrics metrics;
+  private volatile long idleCtl;
+  /** Workers unparked by a signal; counted on the unpark path only, which costs microseconds anyway. */
+  private volatile long wakeUps;
+  /** True while one idle worker spins before parking. */
+  private volatile boolean spinning;
+
+  Parking(Worker[] workers, long spinNanos, PoolMetrics metrics) {
+    this.workers = workers;
+    this.spinNanos = spinNanos;
+    this.metrics = metrics;
+  }
+
+  /** Wakes one idle worker unless one is spinning or none is listed: call after publishing work. */
+  void signalWork() {
+    if (spinning) {
+      return; // rule 1: the spinner looks for work again before it can park
+    }
+    for (;;) {
+      long ctl = idleCtl;
+      int top = (int) (ctl & TOP_MASK);
+      if (top == 0) {
+        return;
+      }
+      Worker w = workers[top - 1];
+      long popped = ((ctl & ~TOP_MASK) + STAMP_UNIT) | w.nextIdle;
+      if (IDLE_CTL.compareAndSet(this, ctl, popped)) {
+        w.idle = false;
+        WAKE_UPS.getAndAdd(this, 1L);
+        if (metrics != null) {
+          metrics.workerWokeUp();
+        }
+        LockSupport.unpark(w.thread);
+        return;
+      }
+    }
+  }
+
+  /** The cascade: a worker that just took work wakes the next idle worker if more is waiting. */
+  void signalIfMoreWork(WorkerPool pool) {
+    if ((idleCtl & TOP_MASK) != 0 && pool.hasQueuedWork()) {
+      signalWork();
+    }
+  }
+
+  /**
+   * Called by a worker that found no work. Spins for the configured window (one worker at a time:
+   * one spinner is enough to catch the next task, and more would take cores from the threads that
+   * produce the work), then lists itself and parks.
+   *
+   * @return true to look for work again, false when the pool is shut down and drained
+   */
+  boolean awaitWork(Worker w, WorkerPool pool) {
+    if (spinNanos > 0 && SPINNING.compareAndSet(this, false, true)) {
+      try {
+        long end = System.nanoTime() + spinNanos;
+        do {
+          if (pool.hasWork(w)) {
+            return true;
+          }
+          Thread.onSpinWait();
+        } while (System.nanoTime() - end < 0);
+      } finally {
+        spinning = false;
+      }
+    }
+    if (!w.idle) {
+      pushIdle(w);
+    }
+    for (;;) {
+      if (pool.hasWork(w)) {
+        tryUnlist(w);
+        return true;
+      }
+      if (pool.mayExit()) {
+        return false; // both queues shut and empty: nothing can arrive any more
+      }
+      if (!w.idle) {
+        return true; // a submitter popped us
+      }
+      LockSupport.park(this);
+    }
+  }
+
+  private void pushIdle(Worker w) {
+    w.idle = true;
+    for (;;) {
+      long ctl = idleCtl;
+      w.nextIdle = (int) (ctl & TOP_MASK);
+      if (IDLE_CTL.compareAndSet(this, ctl, ((ctl & ~TOP_MASK) + STAMP_UNIT) | (w.index + 1))) {
+        return;
+      }
+    }
+  }
+
+  /** A worker that found work right after listing itself takes itself off the stack if it is on top. */
+  private void tryUnlist(Worker w) {
+    long ctl = idleCtl;
+    if ((ctl & TOP_MASK) == w.index + 1
+        && IDLE_CTL.compareAndSet(this, ctl, ((ctl & ~TOP_MASK) + STAMP_UNIT) | w.nextIdle)) {
+      w.idle = false;
+    }
+    // Otherwise it stays listed while it works; a signal that pops it later costs a spare unpark.
+  }
+
+  /** Unparks every worker, listed or not: shutdown uses it so that each one re-checks the state. */
+  void wakeAll() {
+    for (Worker w : workers) {
+      LockSupport.unpark(w.thread);
+    }
+  }
+
+  long wakeUps() {
+    return wakeUps;
+  }
+
+  int idleWorkers() {
+    int count = 0;
+    for (Worker w : workers) {
+      if (w.idle) {
+        count++;
+      }
+    }
+    return count;
+  }
+}

@@ -1,0 +1,82 @@
+package dev.zeropool.internal;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+/**
+ * The future of {@code submit}/{@code invokeAll}: a {@link FutureTask} whose untimed {@link #get()}
+ * runs the task on the waiting thread when no worker has started it yet, as {@code ForkJoinTask.get}
+ * does. That is what keeps {@code pool.submit(x).get()} inside a task of a busy pool from hanging, and
+ * it saves a wake-up when the caller waits at once.
+ *
+ * <h2>Why it is safe</h2>
+ * {@link FutureTask#run()} starts the task only if nobody has (a CAS on its runner), so the task runs
+ * exactly once whether the caller or the worker that later takes its queue slot gets there first;
+ * the loser's {@code run()} does nothing.
+ *
+ * <h2>Interrupts</h2>
+ * An interrupt that reaches the caller while it runs the task inline lands in the task. When the task
+ * lets it show (it ends with the interrupt status set, or throws {@link InterruptedException}), the
+ * caller's {@code get()} throws {@link InterruptedException} once the task has finished (its outcome
+ * stays in the future), so a caller interrupted inside {@code invokeAll} still gets the exception the
+ * {@code ExecutorService} contract promises. A task that swallows the interrupt hides it, as it would
+ * on any thread. The timed {@code get} never runs the task inline: it could not keep its timeout.
+ */
+public final class PoolFutureTask<T> extends FutureTask<T> {
+
+  /** The thread running the task now, or null: lets a task's own {@code get()} fail fast. */
+  private volatile Thread runner;
+  /** The thread that ran the task to its end; written before the outcome is published. */
+  private Thread finishedBy;
+  /** Whether the task ended by throwing {@link InterruptedException}. */
+  private boolean failedByInterrupt;
+
+  public PoolFutureTask(Callable<T> callable) {
+    super(callable);
+  }
+
+  @Override
+  public void run() {
+    runner = Thread.currentThread();
+    try {
+      super.run();
+    } finally {
+      runner = null;
+    }
+  }
+
+  @Override
+  public T get() throws InterruptedException, ExecutionException {
+    if (!isDone()) {
+      if (runner == Thread.currentThread()) {
+        throw new IllegalStateException("a task waits for its own future: it can never finish");
+      }
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+      run();
+      boolean interruptLanded = Thread.interrupted();
+      if (finishedBy == Thread.currentThread() && (interruptLanded || failedByInterrupt)) {
+        throw new InterruptedException("interrupted while running the task in place; its outcome stays in the future");
+      }
+      if (interruptLanded) {
+        throw new InterruptedException();
+      }
+    }
+    return super.get();
+  }
+
+  @Override
+  protected void set(T value) {
+    finishedBy = Thread.currentThread();
+    super.set(value);
+  }
+
+  @Override
+  protected void setException(Throwable failure) {
+    finishedBy = Thread.currentThread();
+    failedByInterrupt = failure instanceof InterruptedException;
+    super.setException(failure);
+  }
+}

@@ -1,0 +1,242 @@
+package dev.zeropool.internal;
+
+import dev.zeropool.FailureHandler;
+import dev.zeropool.PoolMetrics;
+import dev.zeropool.TaskFn;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Future;
+
+/**
+ * Runs tasks: claimed runs from the queues (workers and helping waiters) and run-next tasks, and
+ * reports what happened to them.
+ *
+ * <h2>Invariant: every claimed task is accounted for exactly once</h2>
+ * Each task of a claimed run either runs, or is skipped (its submission was cancelled), or is handed
+ * back because the pool is stopping; in each case its slot is released and its completion counted
+ * down exactly once. This holds even when something other than a task throws in here (an error in the
+ * bookkeeping, an {@code OutOfMemoryError} while reporting): the tasks not yet accounted for then fail
+ * their futures with that error before it propagates.
+ *
+ * <h2>Stopping</h2>
+ * Once the pool is stopping ({@code shutdownNow}, a graceful deadline), no task starts any more: the
+ * rest of a claimed run is handed back (futures fail with {@link CancellationException}), so a stop
+ * does not wait for up to a run of tasks that each sleep through the interrupt.
+ *
+ * <h2>Failures</h2>
+ * The rule for a task that throws: its future fails with the throwable as the cause; the pool's
+ * {@link FailureHandler}, if any, is told; without a handler, a failure that no future can carry
+ * ({@code execute} tasks) or an {@link Error} goes to the running thread's uncaught-exception handler
+ * on a worker. A waiting caller that runs tasks while it helps reports to the handler and the future only.
+ */
+final class TaskRunner {
+
+  private final Lifecycle lifecycle;
+  private final FailureHandler failureHandler;
+  /** Null when no hook is installed: the hot paths then pay one null check. */
+  private final PoolMetrics metrics;
+
+  TaskRunner(Lifecycle lifecycle, FailureHandler failureHandler, PoolMetrics metrics) {
+    this.lifecycle = lifecycle;
+    this.failureHandler = failureHandler;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Runs a claimed run of tasks. Each slot is released as soon as its three references are read, so
+   * producers can reuse it while the task runs (the task's objects stay reachable from this frame).
+   * On a worker it also clears an interrupt left over from an earlier task (a late
+   * {@code Future.cancel(true)}), so one task's interrupt never lands in the next.
+   */
+  @SuppressWarnings({"unchecked", "removal"})
+  void runClaimed(RunClaim run, boolean onWorker) {
+    int count = run.count();
+    Completion current = null;
+    int finished = 0; // tasks of `current` done in this run and not yet counted down
+    int completed = 0; // ... of which returned normally
+    int skipped = 0; // ... of which were cancelled before they started
+    int next = 0;
+    TaskFn<Object> fn = null;
+    Object params = null;
+    Completion completion = null;
+    boolean unaccounted = false; // the task at `next` is released but in no count yet
+    ThreadDeath death = null;
+    try {
+      for (; next < count; next++) {
+        fn = (TaskFn<Object>) run.fn(next);
+        params = run.param(next);
+        completion = (Completion) run.completion(next);
+        run.release(next);
+        unaccounted = true;
+        if (completion != current) {
+          int done = finished;
+          finished = 0;
+          finish(current, done, completed, skipped);
+          current = completion;
+          run.running = completion;
+          completed = 0;
+          skipped = 0;
+        }
+        if (lifecycle.isStopping()) {
+          unaccounted = false;
+          notStarted(fn, params, completion, new CancellationException(lifecycle.stopReason()), true);
+          handBack(run, next + 1, new CancellationException(lifecycle.stopReason()));
+          if (metrics != null) {
+            metrics.tasksCancelled(1);
+          }
+          break;
+        }
+        finished++;
+        unaccounted = false;
+        if (completion != null && completion.shouldSkip()) {
+          completion.taskSkipped();
+          skipped++;
+          continue;
+        }
+        if (onWorker && run.outer == null) {
+          Thread.interrupted(); // a leftover interrupt belongs to an earlier task, not to an outer one
+        }
+        try {
+          fn.run(params);
+          completed++;
+        } catch (Throwable error) {
+          taskFailed(fn, params, completion, error, onWorker);
+          if (error instanceof ThreadDeath && onWorker) {
+            death = (ThreadDeath) error; // finish the run (its tasks are ours alone), then die
+          }
+        }
+      }
+      int done = finished;
+      finished = 0;
+      finish(current, done, completed, skipped);
+    } catch (Throwable poolError) {
+      // Not a task's throwable (those are caught above): account for what is left, then let it out.
+      if (unaccounted) {
+        notStarted(fn, params, completion, poolError, true);
+      }
+      if (finished > 0 && current != null) {
+        current.taskFailed(poolError);
+        current.tasksDone(finished);
+      }
+      handBack(run, next + 1, poolError);
+      throw poolError;
+    } finally {
+      run.running = null;
+    }
+    if (death != null) {
+      throw death;
+    }
+  }
+
+  /** Fails and releases the claimed tasks {@code [from, count)}, which will never start. */
+  private void handBack(RunClaim run, int from, Throwable reason) {
+    int count = run.count();
+    for (int i = from; i < count; i++) {
+      Object fn = run.fn(i);
+      Object params = run.param(i);
+      Completion completion = (Completion) run.completion(i);
+      run.release(i);
+      notStarted(fn, params, completion, reason, completion == null);
+    }
+    if (metrics != null && count > from) {
+      metrics.tasksCancelled(count - from);
+    }
+  }
+
+  /**
+   * Tells everybody concerned that a task will never start: its completion fails and counts down; a
+   * {@code submit} future is cancelled; the failure handler is told when {@code report} (or else, for
+   * a task that nobody else can hear about, the thread's uncaught-exception handler).
+   */
+  void notStarted(Object fn, Object params, Completion completion, Throwable reason, boolean report) {
+    if (completion != null) {
+      completion.taskFailed(reason);
+      completion.tasksDone(1);
+    } else if (params instanceof Future) {
+      ((Future<?>) params).cancel(false); // a submit()/invokeAll() future: release its waiters
+      return;
+    }
+    if (report) {
+      report((TaskFn<?>) fn, params, reason, true);
+    }
+  }
+
+  /** Runs a task taken from a run-next slot (an {@code execute} task, with no completion). */
+  void runLocal(Runnable task) {
+    if (lifecycle.isStopping()) {
+      notStarted(WorkerPool.RUN_RUNNABLE, task, null, new CancellationException(lifecycle.stopReason()), true);
+      if (metrics != null) {
+        metrics.tasksCancelled(1);
+      }
+      return;
+    }
+    Thread.interrupted(); // a leftover interrupt belongs to an earlier task
+    try {
+      task.run();
+      if (metrics != null) {
+        metrics.tasksCompleted(1);
+      }
+    } catch (Throwable error) {
+      taskFailed(WorkerPool.RUN_RUNNABLE, task, null, error, true);
+      if (error instanceof ThreadDeath) {
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * Reports a group of consecutive tasks of one submission ({@code completion} null for
+   * {@code execute} tasks) to the metrics hook, then counts them down: in that order, so a caller
+   * that sees the submission done also sees it counted.
+   */
+  private void finish(Completion completion, int finished, int completed, int skipped) {
+    if (finished == 0) {
+      return;
+    }
+    try {
+      if (metrics != null) {
+        metrics.tasksCompleted(completed);
+        if (skipped > 0) {
+          metrics.tasksCancelled(skipped);
+        }
+      }
+    } finally {
+      if (completion != null) {
+        completion.tasksDone(finished);
+      }
+    }
+  }
+
+  private void taskFailed(TaskFn<?> fn, Object params, Completion completion, Throwable error,
+      boolean onWorker) {
+    if (completion != null) {
+      completion.taskFailed(error);
+    }
+    if (metrics != null) {
+      metrics.taskFailed();
+    }
+    report(fn, params, error, onWorker && (completion == null || error instanceof Error));
+  }
+
+  /** Tells the failure handler, or else (when {@code otherwiseUncaught}) the thread's uncaught-exception handler. */
+  void report(TaskFn<?> fn, Object params, Throwable error, boolean otherwiseUncaught) {
+    FailureHandler handler = failureHandler;
+    if (handler != null) {
+      try {
+        handler.onFailure(fn, params, error);
+      } catch (Throwable handlerError) {
+        reportUncaught(handlerError);
+      }
+    } else if (otherwiseUncaught) {
+      reportUncaught(error);
+    }
+  }
+
+  static void reportUncaught(Throwable error) {
+    Thread current = Thread.currentThread();
+    try {
+      current.getUncaughtExceptionHandler().uncaughtException(current, error);
+    } catch (Throwable ignored) {
+      // The handler itself failed; there is nobody left to tell, and the worker must carry on.
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package dev.zeropool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Work a worker submits itself ({@code execute} on a worker): its run-next slot, stealing, fairness. */
+class LocalWorkTest {
+
+  @Test
+  void followUpWorkRunsOnTheSameWorkerWhenItIsFree() throws Exception {
+    try (ZeroPool pool = ZeroPool.create(2)) {
+      AtomicReference<Thread> first = new AtomicReference<>();
+      AtomicReference<Thread> second = new AtomicReference<>();
+      CountDownLatch done = new CountDownLatch(1);
+      CountDownLatch otherBusy = new CountDownLatch(1);
+      CountDownLatch releaseOther = new CountDownLatch(1);
+      pool.execute(() -> { // keep the other worker out of the way, so nobody can steal
+        otherBusy.countDown();
+        WaitsTest.awaitUninterruptibly(releaseOther);
+      });
+      try {
+        assertTrue(otherBusy.await(30, TimeUnit.SECONDS));
+        pool.execute(() -> {
+          first.set(Thread.currentThread());
+          pool.execute(() -> {
+            second.set(Thread.currentThread());
+            done.countDown();
+          });
+        });
+        assertTrue(done.await(30, TimeUnit.SECONDS));
+      } finally {
+        releaseOther.countDown();
+      }
+      assertEquals(first.get(), second.get());
+    }
+  }
+
+  @Test
+  void anIdleWorkerStealsFollowUpWorkWhileItsOwnerIsBlocked() throws Exception {
+    try (ZeroPool pool = ZeroPool.builder().workers(2).withoutStarvationWatchdog().build()) {
+      for (int round = 0; round < 50; round++) {
+        CountDownLatch followUpRan = new CountDownLatch(1);
+        AtomicReference<Boolean> ownerSawIt = new AtomicReference<>();
+        CountDownLatch ownerDone = new CountDownLatch(1);
+        pool.execute(() -> {
+          pool.execute(followUpRan::countDown); // into this worker's run-next slot
+          try {
+            ownerSawIt.set(followUpRan.await(30, TimeUnit.SECONDS)); // only a thief can run it now
+          } catch (InterruptedException e) {
+            ownerSawIt.set(false);
+          } finally {
+            ownerDone.countDown();
+          }
+        });
+        assertTrue(ownerDone.await(60, TimeUnit.SECONDS));
+        assertEquals(Boolean.TRUE, ownerSawIt.get(), "round " + round);
+      }
+    }
+  }
+
+  @Test
+  void aChainOfLocalHandOffsDoesNotStarveTheSharedQueue() throws Exception {
+    try (ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build()) {
+      AtomicInteger hops = new AtomicInteger();
+      AtomicInteger hopsWhenOutsideRan = new AtomicInteger(-1);
+      CountDownLatch chainDone = new CountDownLatch(1);
+      CountDownLatch chainStarted = new CountDownLatch(1);
+      CountDownLatch outsideQueued = new CountDownLatch(1);
+      int chainLength = 10_000;
+      Runnable[] hop = new Runnable[1];
+      hop[0] = () -> {
+        int n = hops.incrementAndGet();
+        if (n == 1) {
+          chainStarted.countDown();
+          WaitsTest.awaitLatch(outsideQueued);
+        }
+        if (n < chainLength) {
+          pool.execute(hop[0]);
+        } else {
+          chainDone.countDown();
+        }
+      };
+      pool.execute(hop[0]);
+      assertTrue(chainStarted.await(30, TimeUnit.SECONDS));
+      TaskFn<Object> outside = ignored -> hopsWhenOutsideRan.set(hops.get());
+      TaskFuture f;
+      try {
+        f = pool.submitTask(outside, null);
+      } finally {
+        outsideQueued.countDown();
+      }
+      f.join();
+      assertTrue(chainDone.await(60, TimeUnit.SECONDS));
+      assertTrue(hopsWhenOutsideRan.get() < chainLength / 2,
+          "the outside task waited for " + hopsWhenOutsideRan.get() + " local hops");
+    }
+  }
+
+  @Test
+  void localWorkAcceptedBeforeShutdownRunsAndLaterWorkIsRefused() throws Exception {
+    ZeroPool pool = ZeroPool.create(1);
+    CountDownLatch shutDown = new CountDownLatch(1);
+    AtomicInteger ran = new AtomicInteger();
+    AtomicReference<Throwable> refused = new AtomicReference<>();
+    CountDownLatch submitted = new CountDownLatch(1);
+    pool.execute(() -> {
+      pool.execute(ran::incrementAndGet); // accepted: the pool is running
+      submitted.countDown();
+      WaitsTest.awaitLatch(shutDown);
+      try {
+        pool.execute(ran::incrementAndGet);
+      } catch (RejectedExecutionException e) {
+        refused.set(e);
+      }
+    });
+    assertTrue(submitted.await(30, TimeUnit.SECONDS));
+    pool.shutdown();
+    shutDown.countDown();
+    assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+    assertEquals(1, ran.get());
+    assertTrue(refused.get() instanceof RejectedExecutionException);
+  }
+
+  @Test
+  void shutdownNowHandsBackLocalWork() throws Exception {
+    ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build();
+    CountDownLatch queuedLocally = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Runnable followUp = () -> { };
+    pool.execute(() -> {
+      pool.execute(followUp);
+      queuedLocally.countDown();
+      WaitsTest.awaitUninterruptibly(release);
+    });
+    try {
+      assertTrue(queuedLocally.await(30, TimeUnit.SECONDS));
+      assertTrue(pool.shutdownNow().contains(followUp));
+    } finally {
+      release.countDown();
+    }
+    assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+    assertThrows(RejectedExecutionException.class, () -> pool.execute(followUp));
+  }
+}

@@ -1,0 +1,352 @@
+package dev.zeropool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Waits that used to hang or to misreport: each test reproduces what a user ran into, on a pool whose
+ * workers are all busy (one worker is the easy case).
+ */
+class WaitsTest {
+
+  static final TaskFn<AtomicInteger> COUNT = AtomicInteger::incrementAndGet;
+
+  private static ZeroPool onePool() {
+    return ZeroPool.builder().workers(1).withoutStarvationWatchdog().build();
+  }
+
+  @Test
+  void submitGetInsideATaskOfABusyPoolRunsTheInnerTaskInPlace() throws Exception {
+    try (ZeroPool pool = onePool()) {
+      Future<Integer> outer = pool.submit(() -> pool.submit(() -> 42).get() + 1);
+      assertEquals(43, outer.get(30, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void toCompletableFutureJoinInsideATaskHelps() throws Exception {
+    try (ZeroPool pool = onePool()) {
+      AtomicInteger inner = new AtomicInteger();
+      Future<Integer> outer = pool.submit(() -> {
+        pool.submitTask(COUNT, inner).toCompletableFuture().join();
+        return inner.get();
+      });
+      assertEquals(1, outer.get(30, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void aTimedAwaitInsideAWorkerHelpsInsteadOfTimingOut() throws Exception {
+    try (ZeroPool pool = onePool()) {
+      AtomicInteger inner = new AtomicInteger();
+      Future<Boolean> outer = pool.submit(() -> pool.submitTask(COUNT, inner).await(20, TimeUnit.SECONDS));
+      assertTrue(outer.get(30, TimeUnit.SECONDS));
+      assertEquals(1, inner.get());
+    }
+  }
+
+  @Test
+  void aTaskJoiningItsOwnSubmissionFailsFastInsteadOfLosingAWorker() throws Exception {
+    try (ZeroPool pool = ZeroPool.builder().workers(2).withoutStarvationWatchdog().build()) {
+      AtomicReference<TaskFuture> self = new AtomicReference<>();
+      CountDownLatch published = new CountDownLatch(1);
+      TaskFn<Object> joinSelf = ignored -> {
+        awaitLatch(published);
+        self.get().join();
+      };
+      self.set(pool.submitTask(joinSelf, null));
+      published.countDown();
+      CompletionException failure = assertThrows(CompletionException.class, () -> self.get().join());
+      assertInstanceOf(IllegalStateException.class, failure.getCause());
+      assertTrue(failure.getCause().getMessage().contains("its own submission"), failure.getCause().getMessage());
+      // The worker is not lost: the pool still runs work.
+      AtomicInteger after = new AtomicInteger();
+      pool.submitTask(COUNT, after).join();
+      assertEquals(1, after.get());
+    }
+  }
+
+  @Test
+  void aTaskWaitingOnItsOwnSubmitFutureFailsFast() throws Exception {
+    try (ZeroPool pool = onePool()) {
+      AtomicReference<Future<?>> self = new AtomicReference<>();
+      CountDownLatch published = new CountDownLatch(1);
+      self.set(pool.submit(() -> {
+        awaitLatch(published);
+        return self.get().get();
+      }));
+      published.countDown();
+      ExecutionException failure = assertThrows(ExecutionException.class, () -> self.get().get(30, TimeUnit.SECONDS));
+      assertInstanceOf(IllegalStateException.class, failure.getCause());
+    }
+  }
+
+  @Test
+  void theWatchdogReportsAndCompensatesAForeignWaitOnQueuedWork() throws Exception {
+    AtomicReference<PoolStarvationException> report = new AtomicReference<>();
+    AtomicInteger detections = new AtomicInteger();
+    FailureHandler handler = new FailureHandler() {
+      @Override
+      public void onFailure(TaskFn<?> fn, Object params, Throwable failure) {}
+
+      @Override
+      public void onStarvation(PoolStarvationException starvation) {
+        report.compareAndSet(null, starvation);
+      }
+    };
+    PoolMetrics metrics = new PoolMetrics() {
+      @Override
+      public void starvationDetected(int temporaryWorkers) {
+        detections.incrementAndGet();
+      }
+    };
+    try (ZeroPool pool = ZeroPool.builder().workers(1).threadNamePrefix("starved-")
+        .starvationWatchdog(Duration.ofMillis(50), 2).failureHandler(handler).metrics(metrics).build()) {
+      Future<Integer> outer = pool.submit(() -> CompletableFuture.supplyAsync(() -> 7, pool).join());
+      assertEquals(7, outer.get(30, TimeUnit.SECONDS));
+      assertTrue(detections.get() >= 1);
+      String text = report.get().getMessage();
+      assertTrue(text.contains("starved-0") && text.contains("WAITING"), text);
+      assertTrue(text.contains("starting a temporary worker"), text);
+    }
+  }
+
+  @Test
+  void withNoTemporaryWorkersTheWatchdogOnlyReports() throws Exception {
+    CountDownLatch reported = new CountDownLatch(1);
+    AtomicReference<String> text = new AtomicReference<>();
+    FailureHandler handler = new FailureHandler() {
+      @Override
+      public void onFailure(TaskFn<?> fn, Object params, Throwable failure) {}
+
+      @Override
+      public void onStarvation(PoolStarvationException starvation) {
+        text.compareAndSet(null, starvation.getMessage());
+        reported.countDown();
+      }
+    };
+    CountDownLatch release = new CountDownLatch(1);
+    try (ZeroPool pool = ZeroPool.builder().workers(1).starvationWatchdog(Duration.ofMillis(50), 0)
+        .failureHandler(handler).build()) {
+      try {
+        AtomicInteger queued = new AtomicInteger();
+        pool.execute(() -> awaitLatch(release));
+        TaskFuture behind = pool.submitTask(COUNT, queued);
+        assertTrue(reported.await(30, TimeUnit.SECONDS));
+        assertTrue(text.get().contains("no temporary worker started"), text.get());
+        assertFalse(behind.isDone(), "nobody may run the queued task while the only worker is blocked");
+        assertEquals(1, pool.stats().queuedTasks(), "the task is still queued");
+      } finally {
+        release.countDown();
+      }
+    }
+  }
+
+  @Test
+  void closeInterruptedStopsTheRunningTasksAndReassertsTheInterrupt() throws Exception {
+    ZeroPool pool = ZeroPool.builder().workers(2).build();
+    CountDownLatch started = new CountDownLatch(2);
+    TaskFn<Object> sleepForAnHour = ignored -> {
+      started.countDown();
+      try {
+        Thread.sleep(TimeUnit.HOURS.toMillis(1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    pool.submitBatch(sleepForAnHour, new Object[2]);
+    assertTrue(started.await(30, TimeUnit.SECONDS));
+    AtomicReference<Boolean> interruptedAfterClose = new AtomicReference<>();
+    Thread closer = new Thread(() -> {
+      pool.close();
+      interruptedAfterClose.set(Thread.currentThread().isInterrupted());
+    });
+    closer.start();
+    while (closer.getState() != Thread.State.WAITING && closer.getState() != Thread.State.TIMED_WAITING) {
+      Thread.onSpinWait();
+    }
+    closer.interrupt();
+    closer.join(TimeUnit.SECONDS.toMillis(30));
+    assertFalse(closer.isAlive(), "close() must stop the pool when interrupted");
+    assertTrue(pool.isTerminated());
+    assertEquals(Boolean.TRUE, interruptedAfterClose.get());
+  }
+
+  @Test
+  void noTaskOfAClaimedRunStartsAfterShutdownNow() throws Exception {
+    ZeroPool pool = onePool();
+    CountDownLatch firstStarted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger started = new AtomicInteger();
+    TaskFn<AtomicInteger> blockFirst = count -> {
+      if (count.incrementAndGet() == 1) {
+        firstStarted.countDown();
+        awaitUninterruptibly(release); // ignores the stop's interrupt, as badly written tasks do
+      }
+    };
+    AtomicInteger[] params = new AtomicInteger[20];
+    java.util.Arrays.fill(params, started);
+    TaskFuture batch = pool.submitBatch(blockFirst, params);
+    try {
+      assertTrue(firstStarted.await(30, TimeUnit.SECONDS));
+      List<Runnable> handedBack = pool.shutdownNow();
+      assertTrue(handedBack.size() < 19, "the worker had claimed part of the batch: " + handedBack.size());
+    } finally {
+      release.countDown();
+    }
+    assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+    assertEquals(1, started.get(), "only the task that was running when the pool stopped ran");
+    assertThrows(CancellationException.class, batch::join);
+  }
+
+  @Test
+  void shutdownNowCancelsTheFuturesOfSubmitSoWaitersAreReleased() throws Exception {
+    ZeroPool pool = onePool();
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    pool.execute(() -> {
+      started.countDown();
+      awaitUninterruptibly(release);
+    });
+    try {
+      assertTrue(started.await(30, TimeUnit.SECONDS));
+      Future<String> queued = pool.submit(() -> "never");
+      pool.shutdownNow();
+      assertTrue(queued.isCancelled());
+      assertThrows(CancellationException.class, () -> queued.get(30, TimeUnit.SECONDS));
+    } finally {
+      release.countDown();
+    }
+    assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void taskFutureIsAFutureAndReportsLikeOne() throws Exception {
+    try (ZeroPool pool = ZeroPool.create(2)) {
+      Future<Void> ok = pool.submitTask(COUNT, new AtomicInteger());
+      assertNull(ok.get());
+      assertNull(ok.get(1, TimeUnit.SECONDS));
+      assertFalse(ok.isCancelled());
+      TaskFn<Object> boom = ignored -> {
+        throw new IllegalArgumentException("boom");
+      };
+      ExecutionException failed = assertThrows(ExecutionException.class, () -> pool.submitTask(boom, null).get());
+      assertInstanceOf(IllegalArgumentException.class, failed.getCause());
+
+      CountDownLatch release = new CountDownLatch(1);
+      TaskFn<CountDownLatch> block = WaitsTest::awaitLatch;
+      TaskFuture running = pool.submitBatch(block, new CountDownLatch[] {release, release});
+      try {
+        assertThrows(TimeoutException.class, () -> running.get(1, TimeUnit.MILLISECONDS));
+        assertFalse(running.await(0, TimeUnit.SECONDS), "a zero timeout only checks");
+      } finally {
+        release.countDown();
+      }
+      running.join();
+    }
+  }
+
+  @Test
+  void aCancelledSubmissionThrowsCancellationExceptionFromEveryWait() throws Exception {
+    try (ZeroPool pool = onePool()) {
+      CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch started = new CountDownLatch(1);
+      pool.execute(() -> {
+        started.countDown();
+        awaitUninterruptibly(release);
+      });
+      TaskFuture queued;
+      CompletableFuture<Void> dependent;
+      try {
+        assertTrue(started.await(30, TimeUnit.SECONDS));
+        queued = pool.submitTask(COUNT, new AtomicInteger());
+        dependent = queued.toCompletableFuture();
+        assertTrue(queued.cancel(true));
+      } finally {
+        release.countDown();
+      }
+      assertThrows(CancellationException.class, queued::join);
+      assertThrows(CancellationException.class, queued::get);
+      assertThrows(CancellationException.class, dependent::join);
+      assertTrue(queued.isCancelled());
+    }
+  }
+
+  @Test
+  void dependentFuturesAreCompleteWhenAWaitReturns() throws Exception {
+    try (ZeroPool pool = ZeroPool.create(2)) {
+      for (int i = 0; i < 500; i++) {
+        TaskFuture f = pool.submitBatch(COUNT, new AtomicInteger[] {new AtomicInteger(), new AtomicInteger()});
+        CompletableFuture<Void> dependent = f.toCompletableFuture();
+        assertTrue(f.await(30, TimeUnit.SECONDS));
+        assertTrue(dependent.isDone(), "round " + i);
+      }
+    }
+  }
+
+  @Test
+  void repeatedTimedOutWaitsLeaveNoWaiterBehind() throws Exception {
+    try (ZeroPool pool = onePool()) {
+      CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch started = new CountDownLatch(1);
+      TaskFn<Object> blockUntilReleased = ignored -> {
+        started.countDown();
+        awaitUninterruptibly(release);
+      };
+      try {
+        TaskFuture never = pool.submitTask(blockUntilReleased, null);
+        assertTrue(started.await(30, TimeUnit.SECONDS)); // running on the worker: waiters cannot help
+        for (int i = 0; i < 200; i++) {
+          assertFalse(never.await(10, TimeUnit.MICROSECONDS));
+        }
+        assertEquals(0, dev.zeropool.internal.CompletionProbe.waiters(never));
+      } finally {
+        release.countDown();
+      }
+    }
+  }
+
+  static void awaitLatch(CountDownLatch latch) {
+    try {
+      if (!latch.await(60, TimeUnit.SECONDS)) {
+        throw new AssertionError("latch not released within 60 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  static void awaitUninterruptibly(CountDownLatch latch) {
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (latch.getCount() > 0 && System.nanoTime() - deadline < 0) {
+      try {
+        latch.await(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
