@@ -3,6 +3,7 @@ package dev.zeropool;
 import dev.zeropool.internal.Completion;
 import dev.zeropool.internal.CpuAffinity;
 import dev.zeropool.internal.PoolFutureTask;
+import dev.zeropool.internal.RangeCompletion;
 import dev.zeropool.internal.WorkerPool;
 import java.time.Duration;
 import java.util.BitSet;
@@ -243,11 +244,11 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
       return Completion.completed();
     }
     boolean inBackground = options.priority() == Priority.BACKGROUND;
-    Completion completion = new Completion(core, count, inBackground, options.token());
-    if (!core.submitAll(fn, fns, params, count, completion, inBackground)) {
+    RangeCompletion batch = new RangeCompletion(core, fn, fns, params, count, inBackground, options.token());
+    if (!core.submitRange(batch)) {
       throw rejected();
     }
-    return completion;
+    return batch;
   }
 
   /**

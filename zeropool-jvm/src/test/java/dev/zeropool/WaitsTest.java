@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -321,6 +322,36 @@ class WaitsTest {
       } finally {
         release.countDown();
       }
+    }
+  }
+
+  @Test
+  void aWorkerJoiningItsBatchRunsItsOwnTasksBeforeUnrelatedQueuedWork() throws Exception {
+    try (ZeroPool pool = onePool()) {
+      CountDownLatch taskStarted = new CountDownLatch(1);
+      CountDownLatch slowQueued = new CountDownLatch(1);
+      AtomicInteger slowRan = new AtomicInteger();
+      AtomicReference<Integer> slowRunsWhenJoinReturned = new AtomicReference<>();
+      AtomicReference<Long> joinNanos = new AtomicReference<>();
+      Future<?> outer = pool.submit(() -> {
+        taskStarted.countDown();
+        awaitLatch(slowQueued);
+        AtomicInteger[] mine = {new AtomicInteger(), new AtomicInteger(), new AtomicInteger()};
+        long start = System.nanoTime();
+        pool.submitBatch(COUNT, mine).join(); // queued behind the slow, unrelated task
+        joinNanos.set(System.nanoTime() - start);
+        slowRunsWhenJoinReturned.set(slowRan.get());
+      });
+      assertTrue(taskStarted.await(30, TimeUnit.SECONDS));
+      pool.execute(() -> {
+        slowRan.incrementAndGet();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300)); // a long, unrelated task
+      });
+      slowQueued.countDown();
+      outer.get(30, TimeUnit.SECONDS);
+      assertEquals(0, slowRunsWhenJoinReturned.get(), "the join ran the unrelated task first");
+      assertTrue(joinNanos.get() < TimeUnit.MILLISECONDS.toNanos(300),
+          "the join waited for the unrelated task: " + joinNanos.get() + " ns");
     }
   }
 

@@ -353,10 +353,15 @@ class ZeroPoolTest {
     Cell[] mine = cells(3);
     TaskFuture f = pool.submitBatch(SQUARE, mine);
     Thread joiner = new Thread(f::join, "joiner");
-    joiner.start();
-    Thread.sleep(50);
-    assertFalse(f.isDone(), "the joiner must not run the other submission's task to reach its own");
-    hold.countDown();
+    try {
+      joiner.start();
+      joiner.join(10_000); // the batch's tasks are claimed from its own entry, wherever it sits
+      assertFalse(joiner.isAlive(), "the joiner runs its own batch without waiting for the busy worker");
+      assertTrue(f.isDone());
+      assertNull(other.ranOn, "the joiner must not run the other submission's task to reach its own");
+    } finally {
+      hold.countDown();
+    }
     joiner.join(10_000);
     assertNotSame(joiner, other.ranOn);
 

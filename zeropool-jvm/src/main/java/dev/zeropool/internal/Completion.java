@@ -31,7 +31,7 @@ import java.util.function.Consumer;
  * <h2>Cost</h2>
  * Workers count down once per run of consecutive tasks of the same submission, not once per task.
  */
-public final class Completion implements TaskFuture {
+public class Completion implements TaskFuture {
 
   private static final VarHandle PENDING;
   private static final VarHandle FAILURE;
@@ -55,7 +55,7 @@ public final class Completion implements TaskFuture {
 
   private static final Completion COMPLETED = new Completion(null, 0, false, null);
 
-  private final WorkerPool pool;
+  final WorkerPool pool;
   /** Which tier's queue holds the tasks: where an outside waiter looks for them. */
   final boolean inBackground;
   private final CancellationToken token;

@@ -5,8 +5,9 @@ package dev.zeropool.internal;
  *
  * <h2>Rules</h2>
  * <ol>
- *   <li>Any thread runs tasks of the submission it waits for, while they are at the head of their
- *       queue (it never runs another caller's work).</li>
+ *   <li>Any thread runs tasks of the submission it waits for: a batch's tasks wherever they are (it
+ *       claims them from the batch's range entry), a single task while it is at the head of its
+ *       queue. It never runs another caller's work.</li>
  *   <li>A worker of the pool, once nothing of its own submission is claimable, runs any queued task:
  *       it must keep the pool moving, or a nested join on a busy pool could wait for work that only it
  *       could run.</li>
@@ -45,6 +46,9 @@ final class Helping {
     claim.outer = below != null ? below : worker != null ? worker.run : null;
     INNERMOST.set(claim);
     try {
+      if (completion instanceof RangeCompletion) { // its own tasks, wherever its slots sit in the queue
+        pool.runner.runRange((RangeCompletion) completion, claim, worker != null);
+      }
       while (!completion.isDone() && !(timed && System.nanoTime() - deadline >= 0)) {
         int taken = pool.poll(claim, completion);
         if (taken == 0 && worker != null) {

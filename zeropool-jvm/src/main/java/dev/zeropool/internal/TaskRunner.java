@@ -66,6 +66,16 @@ final class TaskRunner {
         params = run.param(next);
         completion = (Completion) run.completion(next);
         run.release(next);
+        if ((Object) fn == RangeCompletion.SLOT) { // a batch's range entry: it accounts for its own tasks
+          int done = finished;
+          finished = 0;
+          finish(current, done, completed, skipped);
+          current = null;
+          completed = 0;
+          skipped = 0;
+          runRange((RangeCompletion) params, run, onWorker);
+          continue;
+        }
         unaccounted = true;
         if (completion != current) {
           int done = finished;
@@ -127,20 +137,133 @@ final class TaskRunner {
     }
   }
 
+  /**
+   * Claims and runs chunks of a range entry until none is left, for a worker that took one of its
+   * slots ({@code onWorker}) or for a thread that waits for it. A worker first widens the entry (one
+   * more slot, one more woken worker) while tasks are unclaimed. {@code level} is the thread's claim at
+   * this nesting level; it records the entry as running, for {@link Helping}'s self-wait check.
+   */
+  void runRange(RangeCompletion entry, RunClaim level, boolean onWorker) {
+    long claimed = entry.claim();
+    if (claimed == RangeCompletion.NONE) {
+      return;
+    }
+    if (onWorker) {
+      entry.widen();
+    }
+    Completion outerRunning = level.running;
+    level.running = entry;
+    try {
+      do {
+        if (!runChunk(entry, (int) (claimed >>> 32), (int) claimed, onWorker && level.outer == null,
+            onWorker)) {
+          handBackRest(entry);
+          return;
+        }
+      } while ((claimed = entry.claim()) != RangeCompletion.NONE);
+    } finally {
+      level.running = outerRunning;
+    }
+  }
+
+  /**
+   * Runs tasks {@code [from, to)} of {@code entry}, then counts them down once. Each task is checked
+   * for the pool's stop and its submission's cancellation right before it starts.
+   *
+   * @return false if the pool is stopping (the chunk's tasks from there on were handed back)
+   */
+  @SuppressWarnings("removal")
+  private boolean runChunk(RangeCompletion entry, int from, int to, boolean clearInterrupts,
+      boolean onWorker) {
+    int completed = 0;
+    int skipped = 0;
+    int i = from;
+    boolean stopped = false;
+    ThreadDeath death = null;
+    Throwable poolError = null;
+    try {
+      for (; i < to; i++) {
+        if (lifecycle.isStopping()) {
+          stopped = true;
+          break;
+        }
+        if (entry.shouldSkip()) {
+          entry.taskSkipped();
+          skipped++;
+          continue;
+        }
+        if (clearInterrupts) {
+          Thread.interrupted(); // a leftover interrupt belongs to an earlier task
+        }
+        TaskFn<Object> fn = entry.fn(i);
+        Object params = entry.param(i);
+        try {
+          fn.run(params);
+          completed++;
+        } catch (Throwable error) {
+          taskFailed(fn, params, entry, error, onWorker);
+          if (error instanceof ThreadDeath && onWorker) {
+            death = (ThreadDeath) error; // finish the chunk (its tasks are ours alone), then die
+          }
+        }
+      }
+    } catch (Throwable error) {
+      poolError = error; // not a task's throwable: those are caught above
+    } finally {
+      int notRun = to - i;
+      if (stopped && notRun > 0) {
+        entry.taskFailed(new CancellationException(lifecycle.stopReason()));
+        if (metrics != null) {
+          metrics.tasksCancelled(notRun);
+        }
+      } else if (poolError != null) {
+        entry.taskFailed(poolError);
+      }
+      finish(entry, to - from, completed, skipped);
+    }
+    if (poolError instanceof Error) {
+      throw (Error) poolError;
+    } else if (poolError != null) {
+      throw (RuntimeException) poolError;
+    }
+    if (death != null) {
+      throw death;
+    }
+    return !stopped;
+  }
+
+  /** Hands back every task of {@code entry} that nobody has claimed: its future fails with the stop's reason. */
+  void handBackRest(RangeCompletion entry) {
+    long rest = entry.claimRest();
+    if (rest != RangeCompletion.NONE) {
+      int count = (int) rest - (int) (rest >>> 32);
+      entry.taskFailed(new CancellationException(lifecycle.stopReason()));
+      if (metrics != null) {
+        metrics.tasksCancelled(count);
+      }
+      entry.tasksDone(count);
+    }
+  }
+
   /** Fails and releases the claimed tasks {@code [from, count)}, which will never start. */
   private void handBack(RunClaim run, int from, Throwable reason) {
     int count = run.count();
+    int tasks = 0;
     for (int i = from; i < count; i++) {
       Object fn = run.fn(i);
       Object params = run.param(i);
       Completion completion = (Completion) run.completion(i);
       run.release(i);
       notStarted(fn, params, completion, reason, completion == null);
+      if (fn != RangeCompletion.SLOT) {
+        tasks++; // a range entry counts its own tasks
+      }
     }
-    if (metrics != null && count > from) {
-      metrics.tasksCancelled(count - from);
+    if (metrics != null && tasks > 0) {
+      metrics.tasksCancelled(tasks);
     }
   }
+
 
   /**
    * Tells everybody concerned that a task will never start: its completion fails and counts down; a
@@ -148,6 +271,10 @@ final class TaskRunner {
    * a task that nobody else can hear about, the thread's uncaught-exception handler).
    */
   void notStarted(Object fn, Object params, Completion completion, Throwable reason, boolean report) {
+    if (fn == RangeCompletion.SLOT) {
+      handBackRest((RangeCompletion) params);
+      return;
+    }
     if (completion != null) {
       completion.taskFailed(reason);
       completion.tasksDone(1);

@@ -167,31 +167,29 @@ public final class WorkerPool {
   }
 
   /**
-   * Appends {@code count} tasks (see {@link TaskQueue#offerAll}). If the pool shuts down half-way,
-   * the accepted tasks run and the rest fail the completion with the reason.
+   * Submits a batch as one range entry (see {@link RangeCompletion}): one queue slot, one wake-up.
    *
-   * @return false if nothing was accepted (the pool is shut down)
+   * @return false if the pool is shut down (nothing was accepted)
    */
-  public boolean submitAll(Object fn, Object[] fns, Object params, int count, Completion completion,
-      boolean inBackground) {
-    int accepted = (inBackground ? background : foreground).offerAll(fn, fns, params, count, completion);
-    if (metrics != null) {
-      if (accepted > 0) {
-        metrics.tasksSubmitted(accepted);
+  public boolean submitRange(RangeCompletion entry) {
+    if (!entry.publish()) {
+      if (metrics != null) {
+        metrics.tasksRejected(entry.units);
       }
-      if (accepted < count) {
-        metrics.tasksRejected(count - accepted);
-      }
+      return false;
     }
-    if (accepted == 0) {
+    if (metrics != null) {
+      metrics.tasksSubmitted(entry.units);
+    }
+    return true;
+  }
+
+  /** Appends one slot of a range entry and wakes a worker if needed; false if the pool is shut down. */
+  boolean submitSlot(RangeCompletion entry, boolean inBackground) {
+    if (!(inBackground ? background : foreground).offer(RangeCompletion.SLOT, entry, null)) {
       return false;
     }
     parking.signalWork();
-    if (accepted < count) {
-      completion.taskFailed(new RejectedExecutionException((count - accepted)
-          + " of " + count + " tasks were refused: the pool shut down during submission"));
-      completion.tasksDone(count - accepted);
-    }
     return true;
   }
 
@@ -363,7 +361,11 @@ public final class WorkerPool {
           Object params = run.param(i);
           Completion completion = (Completion) run.completion(i);
           run.release(i);
-          handBack(fn, params, completion, reason, report, neverStarted);
+          if (fn == RangeCompletion.SLOT) {
+            handBackRange((RangeCompletion) params, reason, report, neverStarted);
+          } else {
+            handBack(fn, params, completion, reason, report, neverStarted);
+          }
         }
       }
     }
@@ -380,6 +382,25 @@ public final class WorkerPool {
       w.thread.interrupt();
     }
     return neverStarted;
+  }
+
+  /** Hands back the unclaimed tasks of a range entry, one {@code Runnable} each. */
+  private void handBackRange(RangeCompletion entry, String reason, boolean report, List<Runnable> into) {
+    long rest = entry.claimRest();
+    if (rest == RangeCompletion.NONE) {
+      return;
+    }
+    int from = (int) (rest >>> 32);
+    int to = (int) rest;
+    CancellationException cancelled = new CancellationException(reason);
+    entry.taskFailed(cancelled);
+    for (int i = from; i < to; i++) {
+      if (report) {
+        runner.report(entry.fn(i), entry.param(i), cancelled, true);
+      }
+      into.add(new NotStarted(entry.fn(i), entry.param(i)));
+    }
+    entry.tasksDone(to - from);
   }
 
   private void handBack(Object fn, Object params, Completion completion, String reason, boolean report,

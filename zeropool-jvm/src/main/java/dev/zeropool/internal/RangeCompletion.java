@@ -1,0 +1,146 @@
+package dev.zeropool.internal;
+
+import dev.zeropool.CancellationToken;
+import dev.zeropool.TaskFn;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+
+/**
+ * A batch run as one range entry: a uniform batch ({@code submitBatch(fn, array or list)}) or a
+ * pre-built {@code TaskBatch}, whose tasks {@code [0, units)} workers and waiters claim by index. It is
+ * the batch's future as well, so a submission is still one object and nothing is stored per task:
+ * the tasks are read straight from the caller's array or list, never copied into the queue's ring.
+ *
+ * <h2>Claiming</h2>
+ * A chunk {@code [c, min(c + size, units))} is claimed with one {@code getAndAdd(cursor, size)}
+ * returning {@code c}; a result {@code >= units} is a failed claim. Sizes are guided: the unclaimed
+ * tasks divided by twice the parties (workers + one waiter), so chunks are big while much is left and
+ * single tasks at the end. Every task is inside exactly one successful claim (successive
+ * {@code getAndAdd} results are disjoint), and the cursor cannot overflow: a claim is only attempted
+ * after a read saw {@code cursor < units}, and adds at most {@code units}.
+ *
+ * <h2>Reaching the workers</h2>
+ * The submission appends one queue slot ({@link #SLOT} with this entry as its parameter). A worker that
+ * takes it claims a chunk and, while tasks are still unclaimed and fewer slots than workers were
+ * issued, appends one more slot before it runs the chunk, which wakes the next idle worker (the
+ * cascade, one level up). A slot of an exhausted entry costs its taker one read. A waiter claims from
+ * its own entry directly, wherever the entry's slots sit in the queue, so it never has to run
+ * unrelated work to reach its own.
+ *
+ * <h2>Accounting</h2>
+ * Each task of a claimed chunk runs, is skipped (cancelled), or is handed back (the pool is stopping),
+ * and the chunk counts down once, after its tasks (see {@link TaskRunner#runRange}). A stop hands back
+ * every unclaimed task with {@link #claimRest()}, which claims the whole rest atomically, so nothing
+ * is both handed back and run.
+ */
+public final class RangeCompletion extends Completion {
+
+  /**
+   * The queue slot's handle; its parameter is the entry. Workers recognise it before running anything
+   * (see {@link TaskRunner#runClaimed}), so its body only serves a task handed back by
+   * {@code shutdownNow} and run later by the caller.
+   */
+  public static final TaskFn<RangeCompletion> SLOT = entry -> entry.runAll();
+
+  /** The failed-claim result of {@link #claim()}. */
+  static final long NONE = -1L;
+
+  private static final VarHandle CURSOR;
+  private static final VarHandle SLOTS;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      CURSOR = lookup.findVarHandle(RangeCompletion.class, "cursor", long.class);
+      SLOTS = lookup.findVarHandle(RangeCompletion.class, "slots", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The handle of every task, or null when each task has its own ({@link #fns}). */
+  private final TaskFn<?> fn;
+  private final TaskFn<?>[] fns;
+  private final Object[] paramArray;
+  private final List<?> paramList;
+  final int units;
+  private volatile long cursor;
+  /** Queue slots issued for this entry. */
+  private volatile int slots;
+
+  /**
+   * @param fn the handle of every task, or null with {@code fns}
+   * @param fns one handle per task, or null with {@code fn}
+   * @param params an {@code Object[]} or a {@code List} of the tasks' parameters
+   */
+  public RangeCompletion(WorkerPool pool, TaskFn<?> fn, TaskFn<?>[] fns, Object params, int units,
+      boolean inBackground, CancellationToken token) {
+    super(pool, units, inBackground, token);
+    this.fn = fn;
+    this.fns = fns;
+    this.paramArray = params instanceof Object[] ? (Object[]) params : null;
+    this.paramList = paramArray == null ? (List<?>) params : null;
+    this.units = units;
+  }
+
+  @SuppressWarnings("unchecked")
+  TaskFn<Object> fn(int i) {
+    return (TaskFn<Object>) (fn != null ? fn : fns[i]);
+  }
+
+  Object param(int i) {
+    return paramArray != null ? paramArray[i] : paramList.get(i);
+  }
+
+  /** Claims a guided chunk: {@code (from << 32) | to}, or {@link #NONE}. */
+  long claim() {
+    long c = cursor;
+    if (c >= units) {
+      return NONE; // exhausted: no atomic, so stale slots never move the cursor
+    }
+    int size = (int) Math.max(1, (units - c) / (2L * pool.shareOf));
+    long from = (long) CURSOR.getAndAdd(this, (long) size);
+    if (from >= units) {
+      return NONE;
+    }
+    return (from << 32) | Math.min(from + size, units);
+  }
+
+  /** Claims every task nobody has claimed yet: {@code (from << 32) | units}, or {@link #NONE}. */
+  long claimRest() {
+    if (cursor >= units) {
+      return NONE;
+    }
+    long from = (long) CURSOR.getAndAdd(this, (long) units);
+    return from >= units ? NONE : (from << 32) | units;
+  }
+
+  boolean hasUnclaimed() {
+    return cursor < units;
+  }
+
+  /** Appends one more slot if tasks are unclaimed and fewer slots than workers were issued. */
+  void widen() {
+    int issued = slots;
+    if (issued < pool.workers.length && cursor < units && SLOTS.compareAndSet(this, issued, issued + 1)) {
+      pool.submitSlot(this, inBackground);
+    }
+  }
+
+  /** The submission's first slot; false if the pool is shut down. */
+  boolean publish() {
+    SLOTS.getAndAdd(this, 1);
+    return pool.submitSlot(this, inBackground);
+  }
+
+  /** Runs every task still unclaimed on the calling thread (a handed-back slot being run). */
+  private void runAll() {
+    pool.runner.runRange(this, new RunClaim(), false);
+  }
+
+  @Override
+  public String toString() {
+    return "batch of " + units + " tasks, " + super.toString();
+  }
+}
