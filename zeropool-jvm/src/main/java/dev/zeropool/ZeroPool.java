@@ -369,7 +369,14 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
     return core.isShutdown();
   }
 
-  /** {@return true once the pool is shut down and every worker has finished} */
+  /**
+   * {@return true once the pool is shut down and every worker has finished}
+   * Workers end on their own threads, so right after {@link #shutdown()} even an idle pool may report
+   * false for a moment (a fraction of a millisecond: each parked worker must wake up and exit); use
+   * {@link #awaitTermination(long, TimeUnit)} or {@link #close()} to wait for it.
+   *
+   * <pre>{@code pool.shutdown(); pool.awaitTermination(1, TimeUnit.SECONDS); assert pool.isTerminated();}</pre>
+   */
   @Override
   public boolean isTerminated() {
     return core.isTerminated();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -352,6 +353,44 @@ class WaitsTest {
       assertEquals(0, slowRunsWhenJoinReturned.get(), "the join ran the unrelated task first");
       assertTrue(joinNanos.get() < TimeUnit.MILLISECONDS.toNanos(300),
           "the join waited for the unrelated task: " + joinNanos.get() + " ns");
+    }
+  }
+
+  @Test
+  void aFailureOfATaskTheCallerRanWhileHelpingIsReportedOnceThroughTheFuture() throws Exception {
+    try (ZeroPool pool = onePool()) {
+      CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch started = new CountDownLatch(1);
+      pool.execute(() -> { // the only worker is busy, so the joiner runs the failing task itself
+        started.countDown();
+        awaitUninterruptibly(release);
+      });
+      AtomicReference<Throwable> uncaught = new AtomicReference<>();
+      AtomicReference<Throwable> joined = new AtomicReference<>();
+      AtomicReference<Thread> ranOn = new AtomicReference<>();
+      try {
+        assertTrue(started.await(30, TimeUnit.SECONDS));
+        TaskFn<Object> boom = ignored -> {
+          ranOn.set(Thread.currentThread());
+          throw new IllegalStateException("boom");
+        };
+        TaskFuture f = pool.submitTask(boom, null);
+        Thread caller = new Thread(() -> {
+          try {
+            f.join();
+          } catch (Throwable t) {
+            joined.set(t);
+          }
+        });
+        caller.setUncaughtExceptionHandler((t, e) -> uncaught.set(e));
+        caller.start();
+        caller.join(TimeUnit.SECONDS.toMillis(30));
+        assertSame(caller, ranOn.get(), "the caller helped");
+      } finally {
+        release.countDown();
+      }
+      assertInstanceOf(IllegalStateException.class, joined.get().getCause());
+      assertNull(uncaught.get(), "the caller's thread did not die: nothing to print as if it had");
     }
   }
 

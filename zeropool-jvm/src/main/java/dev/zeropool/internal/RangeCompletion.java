@@ -65,11 +65,14 @@ public final class RangeCompletion extends Completion {
   private final Object[] paramArray;
   private final List<?> paramList;
   final int units;
+  /** Guided sizes divide the rest among this many parties: the workers and one waiter. */
+  private final int parties;
   private volatile long cursor;
   /** Queue slots issued for this entry. */
   private volatile int slots;
 
   /**
+   * @param pool the pool whose workers run the tasks (null only in model tests, which claim by hand)
    * @param fn the handle of every task, or null with {@code fns}
    * @param fns one handle per task, or null with {@code fn}
    * @param params an {@code Object[]} or a {@code List} of the tasks' parameters
@@ -82,6 +85,7 @@ public final class RangeCompletion extends Completion {
     this.paramArray = params instanceof Object[] ? (Object[]) params : null;
     this.paramList = paramArray == null ? (List<?>) params : null;
     this.units = units;
+    this.parties = pool == null ? 2 : pool.shareOf;
   }
 
   @SuppressWarnings("unchecked")
@@ -99,7 +103,7 @@ public final class RangeCompletion extends Completion {
     if (c >= units) {
       return NONE; // exhausted: no atomic, so stale slots never move the cursor
     }
-    int size = (int) Math.max(1, (units - c) / (2L * pool.shareOf));
+    int size = (int) Math.max(1, (units - c) / (2L * parties));
     long from = (long) CURSOR.getAndAdd(this, (long) size);
     if (from >= units) {
       return NONE;

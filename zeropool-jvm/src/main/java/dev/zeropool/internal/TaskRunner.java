@@ -103,7 +103,7 @@ final class TaskRunner {
           continue;
         }
         if (onWorker && run.outer == null) {
-          Thread.interrupted(); // a leftover interrupt belongs to an earlier task, not to an outer one
+          clearLeftoverInterrupt();
         }
         try {
           fn.run(params);
@@ -193,7 +193,7 @@ final class TaskRunner {
           continue;
         }
         if (clearInterrupts) {
-          Thread.interrupted(); // a leftover interrupt belongs to an earlier task
+          clearLeftoverInterrupt();
         }
         TaskFn<Object> fn = entry.fn(i);
         Object params = entry.param(i);
@@ -287,6 +287,18 @@ final class TaskRunner {
     }
   }
 
+  /**
+   * Clears an interrupt left over from an earlier task (a late {@code Future.cancel(true)}), so it
+   * never lands in the next one, unless the pool is stopping. The stop is checked after the clear:
+   * {@code shutdownNow} sets the stop before it interrupts, so an interrupt that raced with the
+   * caller's earlier stop check is put back, and a task that starts during a stop starts interrupted.
+   */
+  private void clearLeftoverInterrupt() {
+    if (Thread.interrupted() && lifecycle.isStopping()) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Runs a task taken from a run-next slot (an {@code execute} task, with no completion). */
   void runLocal(Runnable task) {
     if (lifecycle.isStopping()) {
@@ -296,7 +308,7 @@ final class TaskRunner {
       }
       return;
     }
-    Thread.interrupted(); // a leftover interrupt belongs to an earlier task
+    clearLeftoverInterrupt();
     try {
       task.run();
       if (metrics != null) {
