@@ -252,8 +252,11 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
   }
 
   /**
-   * Runs {@code command} on a worker. It rides the same queue as tasks, as the parameter of an
-   * internal static handle, so this call allocates nothing. A failure goes to the
+   * Runs {@code command} on a worker. From outside the pool it rides the shared queue, as the parameter
+   * of an internal static handle; from a worker of this pool it goes to that worker's run-next slot, so
+   * follow-up work (a coroutine resuming another) runs next on the same worker without a wake-up, while
+   * idle workers may steal it (see {@link #executeQueued(Runnable)} to queue behind waiting work
+   * instead). Either way this call allocates nothing. A failure goes to the
    * {@link FailureHandler}, or else to the worker thread's uncaught-exception handler; the worker
    * carries on.
    *
@@ -266,6 +269,25 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
   public void execute(Runnable command) {
     Objects.requireNonNull(command, "command");
     if (!core.execute(command)) {
+      throw rejected();
+    }
+  }
+
+  /**
+   * Runs {@code command} on a worker after the work already queued: always through the shared queue,
+   * even when called on a worker, where {@link #execute(Runnable)} would keep the command local and run
+   * it next on the same worker. Use it to give way, e.g. for a coroutine's {@code yield()} (the Kotlin
+   * dispatcher does), or for a task that re-submits itself in a loop and must not crowd out others.
+   * Allocates nothing, like {@code execute}.
+   *
+   * <pre>{@code pool.executeQueued(this::nextStep); // behind everything already waiting}</pre>
+   *
+   * @throws NullPointerException if {@code command} is null
+   * @throws RejectedExecutionException if the pool is shut down
+   */
+  public void executeQueued(Runnable command) {
+    Objects.requireNonNull(command, "command");
+    if (!core.submit(WorkerPool.RUN_RUNNABLE, command, null, false)) {
       throw rejected();
     }
   }

@@ -149,4 +149,39 @@ class LocalWorkTest {
     assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
     assertThrows(RejectedExecutionException.class, () -> pool.execute(followUp));
   }
+
+  @Test
+  void executeRunsLocalWorkBeforeQueuedWorkAndExecuteQueuedAfterIt() throws Exception {
+    for (boolean queued : new boolean[] {false, true}) {
+      try (ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build()) {
+        StringBuffer order = new StringBuffer();
+        CountDownLatch outsideQueued = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        pool.execute(() -> {
+          started.countDown();
+          WaitsTest.awaitLatch(outsideQueued);
+          Runnable followUp = () -> order.append("follow-up ");
+          if (queued) {
+            pool.executeQueued(followUp);
+          } else {
+            pool.execute(followUp);
+          }
+        });
+        assertTrue(started.await(30, TimeUnit.SECONDS));
+        CountDownLatch outsideRan = new CountDownLatch(1);
+        try {
+          pool.execute(() -> {
+            order.append("outside ");
+            outsideRan.countDown();
+          });
+        } finally {
+          outsideQueued.countDown();
+        }
+        assertTrue(outsideRan.await(30, TimeUnit.SECONDS));
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        assertEquals(queued ? "outside follow-up " : "follow-up outside ", order.toString());
+      }
+    }
+  }
 }
