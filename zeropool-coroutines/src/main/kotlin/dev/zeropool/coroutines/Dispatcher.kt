@@ -7,6 +7,7 @@ import kotlin.coroutines.CoroutineContext
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.ExecutorCoroutineDispatcher
+import kotlinx.coroutines.InternalCoroutinesApi
 import kotlinx.coroutines.cancel
 
 /**
@@ -75,6 +76,21 @@ internal class ZeroPoolDispatcher(private val pool: ZeroPool, private val ownsPo
     override fun dispatch(context: CoroutineContext, block: Runnable) {
         try {
             pool.execute(block)
+        } catch (e: RejectedExecutionException) {
+            context.cancel(CancellationException("The coroutine was rejected by a shut-down ZeroPool", e))
+            Dispatchers.IO.dispatch(context, block)
+        }
+    }
+
+    /**
+     * `yield()` must let other coroutines run: from a worker, [dispatch] would keep the block in that
+     * worker's run-next slot and run it again at once, so a yielding coroutine goes behind the queued
+     * work instead.
+     */
+    @InternalCoroutinesApi
+    override fun dispatchYield(context: CoroutineContext, block: Runnable) {
+        try {
+            pool.executeQueued(block)
         } catch (e: RejectedExecutionException) {
             context.cancel(CancellationException("The coroutine was rejected by a shut-down ZeroPool", e))
             Dispatchers.IO.dispatch(context, block)
