@@ -73,14 +73,8 @@ internal class ZeroPoolDispatcher(private val pool: ZeroPool, private val ownsPo
     override val executor: Executor
         get() = pool
 
-    override fun dispatch(context: CoroutineContext, block: Runnable) {
-        try {
-            pool.execute(block)
-        } catch (e: RejectedExecutionException) {
-            context.cancel(CancellationException("The coroutine was rejected by a shut-down ZeroPool", e))
-            Dispatchers.IO.dispatch(context, block)
-        }
-    }
+    override fun dispatch(context: CoroutineContext, block: Runnable): Unit =
+        submitOrReject(context, block) { pool.execute(it) }
 
     /**
      * `yield()` must let other coroutines run: from a worker, [dispatch] would keep the block in that
@@ -88,9 +82,13 @@ internal class ZeroPoolDispatcher(private val pool: ZeroPool, private val ownsPo
      * work instead.
      */
     @InternalCoroutinesApi
-    override fun dispatchYield(context: CoroutineContext, block: Runnable) {
+    override fun dispatchYield(context: CoroutineContext, block: Runnable): Unit =
+        submitOrReject(context, block) { pool.executeQueued(it) }
+
+    /** A block the shut-down pool refuses cancels its job and runs on `Dispatchers.IO`, as kotlinx's executor dispatchers do. */
+    private inline fun submitOrReject(context: CoroutineContext, block: Runnable, submit: (Runnable) -> Unit) {
         try {
-            pool.executeQueued(block)
+            submit(block)
         } catch (e: RejectedExecutionException) {
             context.cancel(CancellationException("The coroutine was rejected by a shut-down ZeroPool", e))
             Dispatchers.IO.dispatch(context, block)
