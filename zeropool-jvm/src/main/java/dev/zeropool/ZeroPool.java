@@ -7,15 +7,20 @@ import dev.zeropool.internal.RangeCompletion;
 import dev.zeropool.internal.WorkerPool;
 import java.time.Duration;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -181,8 +186,9 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
 
   /**
    * Submits one task per element of {@code params}, all with the same handle (a uniform batch).
-   * The list should allow fast random access ({@link java.util.RandomAccess}) and must not change
-   * during the call.
+   * The list must not change during the call. A list without fast random access (not
+   * {@link RandomAccess}, such as a {@code LinkedList}) is copied to an array once, so the batch still
+   * costs one pass over it.
    *
    * <pre>{@code pool.submitBatch(SQUARE, List.of(new Square(1), new Square(2))).join();}</pre>
    *
@@ -205,7 +211,12 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
   public <P> TaskFuture submitBatch(TaskFn<P> fn, List<? extends P> params, TaskOptions options) {
     Objects.requireNonNull(fn, "fn");
     Objects.requireNonNull(params, "params");
-    return submitAll(fn, null, params, params.size(), options);
+    if (params instanceof RandomAccess) {
+      return submitAll(fn, null, params, params.size(), options);
+    }
+    // Workers read a batch's parameters by index; get(i) on a linked list would make the batch quadratic.
+    Object[] copy = params.toArray();
+    return submitAll(fn, null, copy, copy.length, options);
   }
 
   /**
@@ -241,6 +252,9 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
   private TaskFuture submitAll(TaskFn<?> fn, TaskFn<?>[] fns, Object params, int count, TaskOptions options) {
     Objects.requireNonNull(options, "options");
     if (count == 0) {
+      if (core.isShutdown()) { // an empty batch is refused like any other submission after shutdown
+        throw rejected();
+      }
       return Completion.completed();
     }
     boolean inBackground = options.priority() == Priority.BACKGROUND;
@@ -306,6 +320,116 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
   @Override
   protected <T> RunnableFuture<T> newTaskFor(Runnable runnable, T value) {
     return new PoolFutureTask<>(Executors.callable(runnable, value));
+  }
+
+  // The ExecutorService methods below are AbstractExecutorService's, with the arguments checked first so
+  // that a null fails naming the argument, as every other call of this class does.
+
+  /**
+   * Submits {@code task} through {@link #execute(Runnable)}; the future completes when it has run.
+   *
+   * <pre>{@code Future<?> done = pool.submit(() -> index.rebuild());}</pre>
+   *
+   * @throws NullPointerException if {@code task} is null
+   * @throws RejectedExecutionException if the pool is shut down
+   */
+  @Override
+  public Future<?> submit(Runnable task) {
+    return super.submit(Objects.requireNonNull(task, "task"));
+  }
+
+  /**
+   * Submits {@code task} through {@link #execute(Runnable)}; the future yields {@code result} when
+   * it has run.
+   *
+   * <pre>{@code Future<String> done = pool.submit(() -> index.rebuild(), "rebuilt");}</pre>
+   *
+   * @throws NullPointerException if {@code task} is null
+   * @throws RejectedExecutionException if the pool is shut down
+   */
+  @Override
+  public <T> Future<T> submit(Runnable task, T result) {
+    return super.submit(Objects.requireNonNull(task, "task"), result);
+  }
+
+  /**
+   * Submits {@code task} through {@link #execute(Runnable)}; the future yields its value.
+   *
+   * <pre>{@code Future<Integer> lines = pool.submit(() -> Files.readAllLines(path).size());}</pre>
+   *
+   * @throws NullPointerException if {@code task} is null
+   * @throws RejectedExecutionException if the pool is shut down
+   */
+  @Override
+  public <T> Future<T> submit(Callable<T> task) {
+    return super.submit(Objects.requireNonNull(task, "task"));
+  }
+
+  /**
+   * Runs every task and waits for all of them, as {@link java.util.concurrent.ExecutorService#invokeAll}.
+   *
+   * <pre>{@code List<Future<Integer>> sizes = pool.invokeAll(List.of(() -> 1, () -> 2));}</pre>
+   *
+   * @throws NullPointerException if {@code tasks} or one of its elements is null (nothing is submitted)
+   */
+  @Override
+  public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+    return super.invokeAll(requireTasks(tasks));
+  }
+
+  /**
+   * Runs every task and waits for all of them or the timeout, as
+   * {@link java.util.concurrent.ExecutorService#invokeAll(Collection, long, TimeUnit)}.
+   *
+   * <pre>{@code List<Future<Integer>> sizes = pool.invokeAll(tasks, 1, TimeUnit.SECONDS);}</pre>
+   *
+   * @throws NullPointerException if {@code tasks}, one of its elements or {@code unit} is null
+   */
+  @Override
+  public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+      throws InterruptedException {
+    Objects.requireNonNull(unit, "unit");
+    return super.invokeAll(requireTasks(tasks), timeout, unit);
+  }
+
+  /**
+   * Runs the tasks and returns the result of one that succeeded, as
+   * {@link java.util.concurrent.ExecutorService#invokeAny}.
+   *
+   * <pre>{@code String fastest = pool.invokeAny(List.of(() -> mirrorA(), () -> mirrorB()));}</pre>
+   *
+   * @throws NullPointerException if {@code tasks} or one of its elements is null
+   */
+  @Override
+  public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+    return super.invokeAny(requireTasks(tasks));
+  }
+
+  /**
+   * Runs the tasks and returns the result of one that succeeded before the timeout, as
+   * {@link java.util.concurrent.ExecutorService#invokeAny(Collection, long, TimeUnit)}.
+   *
+   * <pre>{@code String fastest = pool.invokeAny(mirrors, 200, TimeUnit.MILLISECONDS);}</pre>
+   *
+   * @throws NullPointerException if {@code tasks}, one of its elements or {@code unit} is null
+   */
+  @Override
+  public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Objects.requireNonNull(unit, "unit");
+    return super.invokeAny(requireTasks(tasks), timeout, unit);
+  }
+
+  private static <C extends Collection<?>> C requireTasks(C tasks) {
+    Objects.requireNonNull(tasks, "tasks");
+    int i = 0;
+    for (Object task : tasks) {
+      if (task == null) {
+        throw new NullPointerException("tasks[" + i + "]");
+      }
+      i++;
+    }
+    return tasks;
   }
 
   private RejectedExecutionException rejected() {
