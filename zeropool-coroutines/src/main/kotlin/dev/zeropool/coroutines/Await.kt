@@ -133,6 +133,50 @@ public suspend fun ZeroPool.runBatch(batch: TaskBatch) {
 }
 
 /**
+ * Runs [block] on a worker of this pool and suspends until it has returned; returns its value or
+ * rethrows its own exception. The caller's thread is not blocked.
+ *
+ * ```
+ * val digest: ByteArray = pool.compute { sha256(bytes) }
+ * val total = pool.compute { rows.sumOf { it.amount } } + pool.compute { fees.sum() }
+ * ```
+ *
+ * [block] is a plain (non-suspending) function: it is one pool task, and the submission allocates the
+ * task's future and one small holder for the block and its result. For many values, a
+ * [TaskFn] handle with [runBatch], or [mapParallel], avoids the per-call lambda. Writes made by [block] happen-before this function returns.
+ *
+ * **Cancellation**: as for [runTask]: cancelling the caller resumes it at once with a
+ * [kotlinx.coroutines.CancellationException]; if [block] has not started by then it never runs, if
+ * it is running it runs to the end and its value is dropped. A coroutine that is already cancelled
+ * submits nothing.
+ *
+ * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
+ */
+public suspend fun <T> ZeroPool.compute(block: () -> T): T {
+    currentCoroutineContext().ensureActive()
+    val computation = Computation(block)
+    submitTask(Computation.run(), computation).await()
+    return computation.value()
+}
+
+/** The parameter object of one [compute] call: the block in, its value out. */
+private class Computation<T>(private val block: () -> T) {
+    private var value: Any? = null
+
+    /** Read after the future completed successfully, which makes the worker's write visible. */
+    @Suppress("UNCHECKED_CAST")
+    fun value(): T = value as T
+
+    companion object {
+        /** One handle for every call, so a [compute] allocates no task function of its own. */
+        private val RUN = TaskFn<Computation<*>> { it.value = it.block() }
+
+        @Suppress("UNCHECKED_CAST")
+        fun <T> run(): TaskFn<Computation<T>> = RUN as TaskFn<Computation<T>>
+    }
+}
+
+/**
  * One suspended [await]: the future's completion callback and the continuation's cancellation
  * handler in one object, so a wait allocates this, the continuation and the future's waiter node,
  * and nothing per task.

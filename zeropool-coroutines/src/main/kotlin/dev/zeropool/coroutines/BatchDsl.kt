@@ -58,7 +58,9 @@ public class BatchScope @PublishedApi internal constructor() {
     }
 
     /**
-     * Adds one task per element of [params], all with the handle [fn]; the array is not copied.
+     * Adds one task per element of [params], all with the handle [fn]. The elements are copied into
+     * the batch as they are now: storing another object in the array later does not change the
+     * batch, while the parameter objects themselves are shared (tasks write their results into them).
      *
      * ```
      * buildBatch { tasks(SQUARE, arrayOf(Square(1), Square(2))) }

@@ -40,10 +40,15 @@ import kotlinx.coroutines.cancel
  *   finish its cancellation (its `finally` blocks run there).
  *
  * Two dispatchers over the same pool are equal, so `withContext` between them does not re-dispatch.
+ * Its `toString()` is `ZeroPoolDispatcher[<the pool>]`.
  *
- * Note that kotlinx.coroutines also has `ExecutorService.asCoroutineDispatcher()`; this extension
- * on [ZeroPool] is the more specific one and wins unless the kotlinx one is imported by name while
- * this one is not.
+ * **Beware of the wrong import.** kotlinx.coroutines also has `ExecutorService.asCoroutineDispatcher()`
+ * (`import kotlinx.coroutines.asCoroutineDispatcher`), which an IDE may offer first. Called on a
+ * [ZeroPool] it compiles and runs, but its dispatcher **shuts the pool down when closed** (for
+ * example at the end of a `use { }` block meant for the dispatcher only). Import
+ * `dev.zeropool.coroutines.asCoroutineDispatcher`: this extension on [ZeroPool] is the more specific
+ * one and wins whenever it is imported. To check, print the dispatcher: this one says
+ * `ZeroPoolDispatcher[...]`, kotlinx's prints only the pool.
  */
 public fun ZeroPool.asCoroutineDispatcher(): ExecutorCoroutineDispatcher = ZeroPoolDispatcher(this, ownsPool = false)
 
@@ -65,6 +70,27 @@ public fun ZeroPool.asCoroutineDispatcher(): ExecutorCoroutineDispatcher = ZeroP
  */
 public fun zeroPoolDispatcher(workers: Int): ExecutorCoroutineDispatcher =
     ZeroPoolDispatcher(ZeroPool.create(workers), ownsPool = true)
+
+/**
+ * Creates a pool configured by [configure] on a [ZeroPool.Builder] (workers, thread names, spin
+ * window, failure handler, metrics, ...) and a dispatcher that owns it, as [zeroPoolDispatcher] with
+ * a worker count does. Settings left alone keep the builder's defaults: one worker per processor,
+ * daemon threads.
+ *
+ * ```
+ * zeroPoolDispatcher {
+ *     workers(4)
+ *     threadNamePrefix("render-")
+ *     spinWindow(Duration.ofMillis(1))     // java.time.Duration
+ * }.use { dispatcher ->
+ *     runBlocking(dispatcher) { launch { work() } }
+ * }
+ * ```
+ *
+ * @throws IllegalArgumentException if a setting is out of range (for example `workers(0)`)
+ */
+public fun zeroPoolDispatcher(configure: ZeroPool.Builder.() -> Unit): ExecutorCoroutineDispatcher =
+    ZeroPoolDispatcher(ZeroPool.builder().apply(configure).build(), ownsPool = true)
 
 /** The dispatcher of [asCoroutineDispatcher] and [zeroPoolDispatcher]. */
 internal class ZeroPoolDispatcher(private val pool: ZeroPool, private val ownsPool: Boolean) :

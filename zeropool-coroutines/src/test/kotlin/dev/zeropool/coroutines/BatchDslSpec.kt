@@ -141,4 +141,14 @@ class BatchDslSpec : FunSpec({
         for (i in 0 until batch.size()) seen += batch.fn(i)
         seen shouldBe listOf(ADD_ONE, DOUBLE)
     }
+    test("tasks(fn, array) copies the array's elements: replacing one later does not change the batch") {
+        val first = Cell(3)
+        val array = arrayOf(first, Cell(4))
+        val batch = buildBatch { tasks(SQUARE, array) }
+        val replacement = Cell(100)
+        array[0] = replacement
+        pool.runBatch(batch)
+        first.output shouldBe 9
+        replacement.runs.get() shouldBe 0
+    }
 })

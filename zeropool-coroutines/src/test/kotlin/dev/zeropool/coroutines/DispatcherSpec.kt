@@ -33,6 +33,7 @@ import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
 import kotlinx.coroutines.withTimeoutOrNull
 import kotlinx.coroutines.yield
+import kotlinx.coroutines.asCoroutineDispatcher as asKotlinxDispatcher
 
 private val DISPATCHES: Int = System.getProperty("zeropool.coroutines.dispatches", "1000000").toInt()
 
@@ -302,5 +303,32 @@ class DispatcherSpec : FunSpec({
             name shouldNotStartWith "zeropool-"
             onPoolWorker().shouldBeTrue()
         }
+    }
+    test("zeroPoolDispatcher { } configures its own pool through the builder") {
+        val names = java.util.concurrent.ConcurrentHashMap.newKeySet<String>()
+        val configured = zeroPoolDispatcher {
+            workers(3)
+            threadNamePrefix("configured-")
+            spinWindow(java.time.Duration.ZERO)
+        }
+        configured.use { d ->
+            val owned = d.executor as ZeroPool
+            owned.workerCount() shouldBe 3
+            withContext(d) {
+                List(30) { launch { names += Thread.currentThread().name; delay(1) } }.joinAll()
+            }
+            names.forEach { it shouldStartWith "configured-" }
+        }
+        (configured.executor as ZeroPool).isShutdown.shouldBeTrue()
+        shouldThrow<IllegalArgumentException> { zeroPoolDispatcher { workers(0) } }
+    }
+
+    test("toString says the dispatcher is ZeroPool's, unlike kotlinx's executor dispatcher over the same pool") {
+        dispatcher.toString() shouldStartWith "ZeroPoolDispatcher[dev.zeropool.ZeroPool@"
+        zeroPoolDispatcher(1).use { it.toString() shouldStartWith "ZeroPoolDispatcher[" }
+        // The wrong import: kotlinx's extension on ExecutorService. Only its toString tells them apart.
+        val kotlinxOne = (pool as java.util.concurrent.ExecutorService).asKotlinxDispatcher()
+        kotlinxOne.toString() shouldNotStartWith "ZeroPoolDispatcher"
+        kotlinxOne shouldNotBe dispatcher
     }
 })
