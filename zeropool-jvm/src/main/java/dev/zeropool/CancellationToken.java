@@ -13,8 +13,8 @@ package dev.zeropool;
  * request.cancel();   // client went away: skip whatever has not started in a and b
  * }</pre>
  *
- * <p>Workers check the token right before they start each task (the seed wpool checks a job's
- * context the same way), so a cancel is seen by every task that starts after it.
+ * <p>Workers check the token right before they start each task (as wpool checks a job's
+ * context), so a cancel is seen by every task that starts after it.
  */
 public final class CancellationToken {
 

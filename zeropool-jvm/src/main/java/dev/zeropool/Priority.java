@@ -2,8 +2,8 @@ package dev.zeropool;
 
 /**
  * The two scheduling tiers. Workers always take foreground work first and run background work only
- * when no foreground work is waiting (strict priority, as in the seed micropool's foreground and
- * background {@code spawn}s). Within a tier, order is FIFO.
+ * when no foreground work is waiting (strict priority, as micropool's foreground work and
+ * background {@code spawn}s are). Within a tier, order is FIFO.
  *
  * <pre>{@code
  * pool.submitBatch(COMPACT, segments, TaskOptions.BACKGROUND);   // runs in the gaps

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 /**
- * A fixed set of worker threads fed by one lock-free FIFO queue, for many small tasks.
+ * A fixed set of worker threads fed by two lock-free FIFO queues (one per {@link Priority} tier), for
+ * many small tasks.
  *
  * <p>A task is a static handle ({@link TaskFn}) plus a parameter object; the task writes its result
  * into the parameter object. Submit one task, a uniform batch (one handle, many parameter objects) or
@@ -48,6 +49,10 @@ import java.util.function.IntFunction;
  *
  * <h2>Guarantees</h2>
  * <ul>
+ *   <li>Visibility: every write the submitting thread made before a submission ({@code submitTask},
+ *       {@code submitBatch}, {@code execute}, {@code submit}, ...) happens-before each of its tasks
+ *       runs; every write of a submission's tasks happens-before {@link TaskFuture#join()} (or a
+ *       successful {@link TaskFuture#await}) returns.</li>
  *   <li>Every accepted task runs exactly once, or is handed back by {@link #shutdownNow()} (its future
  *       then fails with a {@link java.util.concurrent.CancellationException}).</li>
  *   <li>A task that throws does not stop the other tasks of its submission or its worker; the failure

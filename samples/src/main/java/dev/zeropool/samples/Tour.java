@@ -34,7 +34,7 @@ public final class Tour {
 
   private Tour() {}
 
-  /** A 100-step arithmetic loop, the seed's "light compute" task. */
+  /** A 100-step arithmetic loop: the light-compute task of zero-pool's benchmarks. */
   static long light(int seed) {
     long x = seed;
     for (int i = 0; i < 100; i++) {
@@ -56,6 +56,7 @@ public final class Tour {
       ExecutorInterop.run(pool);
       Cancellation.run(pool);
       Priorities.run(pool);
+      ThrowingTasks.run(pool);
       SuspendingSubmission.run(pool); // the Kotlin samples: suspend, dispatcher, DSL, Flow
       PoolDispatcher.run(pool);
       BatchDsl.run(pool);

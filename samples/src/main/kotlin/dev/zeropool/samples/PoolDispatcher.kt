@@ -41,7 +41,10 @@ object PoolDispatcher {
         }
 
         val thread = zeroPoolDispatcher(2).use { owned -> withContext(owned) { Thread.currentThread().name } }
-        println("dispatcher: squares = $squares, counts = ${counts.toSortedMap()}, owned pool thread = $thread")
+        val configured = zeroPoolDispatcher { workers(2); threadNamePrefix("sample-") }
+        val configuredThread = configured.use { owned -> withContext(owned) { Thread.currentThread().name } }
+        println("dispatcher: squares = $squares, counts = ${counts.toSortedMap()}, owned pool thread = $thread, " +
+            "configured thread = $configuredThread, $configured")
     }
 
     @JvmStatic

@@ -3,6 +3,7 @@ package dev.zeropool.samples
 import dev.zeropool.TaskFn
 import dev.zeropool.ZeroPool
 import dev.zeropool.coroutines.await
+import dev.zeropool.coroutines.compute
 import dev.zeropool.coroutines.runBatch
 import dev.zeropool.coroutines.runTask
 import kotlinx.coroutines.TimeoutCancellationException
@@ -11,7 +12,8 @@ import kotlinx.coroutines.withTimeout
 
 /**
  * Suspending submission: `runTask`/`runBatch` suspend the coroutine (no thread blocks) until the
- * tasks are done, rethrow a task's own exception, and skip queued tasks if the caller is cancelled.
+ * tasks are done, rethrow a task's own exception, and skip queued tasks if the caller is cancelled;
+ * `compute { }` returns one value computed on the pool.
  */
 object SuspendingSubmission {
     /** Input and output of one computation: the task writes [primes] from [limit]. */
@@ -36,6 +38,8 @@ object SuspendingSubmission {
         val fromJava = PrimeCount(1_000)
         pool.submitTask(COUNT_PRIMES, fromJava).await() // any TaskFuture can be awaited
 
+        val biggest = pool.compute { many.maxOf { it.primes } } // one value from the pool, no handle needed
+
         val failure = runCatching { pool.runTask(TaskFn<String> { error(it) }, "a task's own exception") }.exceptionOrNull()
 
         val timedOut = try {
@@ -45,7 +49,7 @@ object SuspendingSubmission {
             "yes, queued tasks skipped"
         }
         println("suspending submission: primes below 10k = ${one.primes}, batch = ${many.map { it.primes }}, " +
-            "awaited = ${fromJava.primes}, failure = ${failure?.javaClass?.simpleName}(${failure?.message}), timed out = $timedOut")
+            "awaited = ${fromJava.primes}, computed max = $biggest, failure = ${failure?.javaClass?.simpleName}(${failure?.message}), timed out = $timedOut")
     }
 
     @JvmStatic
