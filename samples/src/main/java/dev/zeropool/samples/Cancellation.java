@@ -6,6 +6,7 @@ import dev.zeropool.TaskFuture;
 import dev.zeropool.TaskOptions;
 import dev.zeropool.ZeroPool;
 import java.util.Arrays;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,6 +71,8 @@ public final class Cancellation {
     try {
       future.join();
       return "completed";
+    } catch (CancellationException e) {
+      return "cancelled: " + e.getMessage();
     } catch (CompletionException e) {
       return "failed with " + e.getCause().getClass().getSimpleName();
     }

@@ -108,7 +108,16 @@ public final class RangeCompletion extends Completion {
     if (from >= units) {
       return NONE;
     }
-    return (from << 32) | Math.min(from + size, units);
+    long to = Math.min(from + size, units);
+    claimed(to - from);
+    return (from << 32) | to;
+  }
+
+  /** Keeps the pool's queued-tasks gauge: claimed tasks no longer wait. */
+  private void claimed(long count) {
+    if (pool != null) {
+      pool.unclaimedRangeTasks.add(-count);
+    }
   }
 
   /** Claims every task nobody has claimed yet: {@code (from << 32) | units}, or {@link #NONE}. */
@@ -117,7 +126,11 @@ public final class RangeCompletion extends Completion {
       return NONE;
     }
     long from = (long) CURSOR.getAndAdd(this, (long) units);
-    return from >= units ? NONE : (from << 32) | units;
+    if (from >= units) {
+      return NONE;
+    }
+    claimed(units - from);
+    return (from << 32) | units;
   }
 
   boolean hasUnclaimed() {

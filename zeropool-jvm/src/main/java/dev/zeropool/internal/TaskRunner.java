@@ -73,7 +73,9 @@ final class TaskRunner {
           current = null;
           completed = 0;
           skipped = 0;
-          runRange((RangeCompletion) params, run, onWorker);
+          RangeCompletion entry = (RangeCompletion) params;
+          entry.pool.queuedRangeSlots.decrement();
+          runRange(entry, run, onWorker);
           continue;
         }
         unaccounted = true;
@@ -272,7 +274,9 @@ final class TaskRunner {
    */
   void notStarted(Object fn, Object params, Completion completion, Throwable reason, boolean report) {
     if (fn == RangeCompletion.SLOT) {
-      handBackRest((RangeCompletion) params);
+      RangeCompletion entry = (RangeCompletion) params;
+      entry.pool.queuedRangeSlots.decrement();
+      handBackRest(entry);
       return;
     }
     if (completion != null) {

@@ -11,6 +11,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The scheduler's composition root: two {@link TaskQueue}s (one per priority tier), the
@@ -64,6 +65,12 @@ public final class WorkerPool {
   private final PoolMetrics metrics;
   /** Null unless workers are pinned to CPUs. */
   final CpuAffinity affinity;
+  /**
+   * For the queued-tasks gauge: a batch waits as one queue slot but counts as its unclaimed tasks.
+   * Striped counters, touched once per submission, per slot and per claimed chunk, never per task.
+   */
+  final LongAdder unclaimedRangeTasks = new LongAdder();
+  final LongAdder queuedRangeSlots = new LongAdder();
   private final String name;
   /** Null when turned off. */
   private final StarvationWatchdog watchdog;
@@ -172,7 +179,9 @@ public final class WorkerPool {
    * @return false if the pool is shut down (nothing was accepted)
    */
   public boolean submitRange(RangeCompletion entry) {
+    unclaimedRangeTasks.add(entry.units);
     if (!entry.publish()) {
+      unclaimedRangeTasks.add(-entry.units);
       if (metrics != null) {
         metrics.tasksRejected(entry.units);
       }
@@ -186,7 +195,9 @@ public final class WorkerPool {
 
   /** Appends one slot of a range entry and wakes a worker if needed; false if the pool is shut down. */
   boolean submitSlot(RangeCompletion entry, boolean inBackground) {
+    queuedRangeSlots.increment();
     if (!(inBackground ? background : foreground).offer(RangeCompletion.SLOT, entry, null)) {
+      queuedRangeSlots.decrement();
       return false;
     }
     parking.signalWork();
@@ -307,9 +318,10 @@ public final class WorkerPool {
     return parking.idleWorkers();
   }
 
-  /** {@return tasks waiting in both tiers and in run-next slots} */
+  /** {@return tasks waiting in both tiers (a batch's unclaimed tasks, not its slots) and in run-next slots} */
   public long queuedTasks() {
-    long queued = foreground.size() + background.size();
+    long queued = Math.max(0, foreground.size() + background.size() - queuedRangeSlots.sum())
+        + Math.max(0, unclaimedRangeTasks.sum());
     for (Worker w : workers) {
       if (!w.runNext.isEmpty()) {
         queued++;
@@ -362,6 +374,7 @@ public final class WorkerPool {
           Completion completion = (Completion) run.completion(i);
           run.release(i);
           if (fn == RangeCompletion.SLOT) {
+            queuedRangeSlots.decrement();
             handBackRange((RangeCompletion) params, reason, report, neverStarted);
           } else {
             handBack(fn, params, completion, reason, report, neverStarted);
