@@ -61,7 +61,7 @@ public fun <T, R> Flow<T>.mapParallel(
                             inFlight.send(element)
                         }
                     } finally {
-                        inFlight.close()
+                        inFlight.close(null) // no default argument: see the note at the end of this file
                     }
                 }
                 for (element in inFlight) {
@@ -123,7 +123,7 @@ public fun <T, R> Flow<T>.mapParallelSuspending(
                             inFlight.send(async(onPool) { transform(value) })
                         }
                     } finally {
-                        inFlight.close()
+                        inFlight.close(null) // no default argument: see the note at the end of this file
                     }
                 }
                 for (element in inFlight) {
@@ -132,7 +132,9 @@ public fun <T, R> Flow<T>.mapParallelSuspending(
                     emit(result)
                 }
             } finally {
-                elements.cancel() // nothing left on normal completion; else stop what is still in progress
+                // Nothing is left on normal completion; else stop what is still in progress. No default argument:
+                // see the note at the end of this file.
+                elements.cancel(null)
             }
         }
     }
@@ -167,3 +169,9 @@ private class MapElement<T, R>(private val run: MapRun<T, R>, private val input:
         fun <T, R> apply(): TaskFn<MapElement<T, R>> = APPLY as TaskFn<MapElement<T, R>>
     }
 }
+
+// Binary compatibility note: this module runs on kotlinx.coroutines 1.10 too (what a Kotlin 2.0 project can
+// compile against), although it is built against 1.11. A call that leaves out a default argument of a kotlinx
+// *interface* method (`channel.close()`, `job.cancel()`) compiles to a static `$default` bridge that moved in 1.11
+// and is missing in 1.10 (NoSuchMethodError). Passing every argument calls the interface method itself, which both
+// have. The compat profile's consumer build (src/it/kotlin-2.0-consumer) runs every public call on 1.10.2.
