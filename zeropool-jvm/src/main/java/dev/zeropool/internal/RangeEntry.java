@@ -50,7 +50,7 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>The caller works too</h2>
  * The thread that made the call runs units itself from the start ({@link #invoke()}). With a fixed
  * chunk size it publishes first, so workers wake while it works. With the guided default it first
- * runs chunks of 1, 2, 4, ... units alone, timing them, and publishes only once the measured rate
+ * runs chunks of 1, 4, 16, ... units alone, timing them, and publishes only once the measured rate
  * says the rest would take longer than {@link #PUBLISH_NANOS} (a wake-up costs microseconds): a loop
  * too short to gain from other threads runs like a plain loop, with no wake-up and no shared writes.
  *
@@ -388,7 +388,9 @@ public abstract class RangeEntry implements Runnable {
     Frame frame = FRAME.get();
     long claimed;
     if (fixedChunk > 0) {
-      publish();
+      if (units > fixedChunk) {
+        publish(); // with one chunk in all there is nothing to share
+      }
     } else {
       long start = System.nanoTime();
       int size = 1;
@@ -402,7 +404,8 @@ public abstract class RangeEntry implements Runnable {
           publish();
           break;
         }
-        size = size >= (1 << 29) ? size : size * 2;
+        // x4: few clock reads in a short loop, and a chunk run blind lasts at most 3x what was measured
+        size = size >= (1 << 28) ? size : size * 4;
       }
     }
     while ((claimed = claim()) != NONE) {

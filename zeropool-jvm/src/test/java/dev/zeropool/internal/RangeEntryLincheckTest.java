@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Timeout;
  * or been skipped (unless stopped early); and after every scenario, {@link #validate()} checks that no unit ran twice, that
  * done means exhausted (every claimed chunk was counted), that a failure is the poisoned unit's and
  * that without one every unit ran exactly once. Waiting (which parks) is covered by
- * {@code RangeEntryStressTest}. Iterations: {@code -Dzeropool.lincheck.iterations}.
+ * {@code RangeEntryStressTest}. Iterations: {@code -Dzeropool.lincheck.iterations}. (Checked to fail
+ * when {@code finish} counts down with a plain read and write instead of one atomic.)
  */
 public class RangeEntryLincheckTest {
 
@@ -115,6 +116,8 @@ public class RangeEntryLincheckTest {
         .invocationsPerIteration(1_000)
         .threads(3)
         .actorsPerThread(2)
+        .actorsBefore(0) // a stop or workAll before the parallel part would leave nothing to race on
+        .actorsAfter(0)
         .check(getClass());
   }
 
@@ -126,6 +129,8 @@ public class RangeEntryLincheckTest {
         .invocationsPerIteration(1_000)
         .threads(3)
         .actorsPerThread(3)
+        .actorsBefore(0)
+        .actorsAfter(0)
         .check(getClass());
   }
 }
