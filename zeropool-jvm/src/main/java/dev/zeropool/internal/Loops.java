@@ -22,6 +22,9 @@ import java.util.function.LongBinaryOperator;
  */
 public final class Loops {
 
+  /** What {@link #findAny} returns when no index matches (no {@code int} index can be it). */
+  public static final long NOT_FOUND = Long.MIN_VALUE;
+
   private static final VarHandle LONG_TOTAL;
   private static final VarHandle DOUBLE_BITS;
   private static final VarHandle FOUND;
@@ -83,8 +86,6 @@ public final class Loops {
     return search.found;
   }
 
-  /** What {@link #findAny} returns when no index matches (no {@code int} index can be it). */
-  public static final long NOT_FOUND = Long.MIN_VALUE;
 
   private static final class ForRange extends RangeEntry {
     private final int from;
