@@ -2,8 +2,11 @@ package dev.zeropool;
 
 import dev.zeropool.internal.Completion;
 import dev.zeropool.internal.CpuAffinity;
+import dev.zeropool.internal.Joins;
+import dev.zeropool.internal.Loops;
 import dev.zeropool.internal.PoolFutureTask;
 import dev.zeropool.internal.RangeCompletion;
+import dev.zeropool.internal.SpawnEntry;
 import dev.zeropool.internal.WorkerPool;
 import java.time.Duration;
 import java.util.BitSet;
@@ -22,7 +25,15 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
+import java.util.function.IntToDoubleFunction;
+import java.util.function.IntToLongFunction;
+import java.util.function.LongBinaryOperator;
+import java.util.function.Supplier;
 
 /**
  * A fixed set of worker threads fed by two lock-free FIFO queues (one per {@link Priority} tier), for
@@ -439,6 +450,410 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
 
   private RejectedExecutionException rejected() {
     return new RejectedExecutionException("ZeroPool is shut down: " + this);
+  }
+
+  // ---- fork-join and parallel iteration (layer 5; the machinery is internal.RangeEntry) ----
+
+  /**
+   * Runs {@code a} and {@code b}, in parallel when a thread is free, and returns when both have
+   * finished. The calling thread runs {@code a} itself and then {@code b} too if no worker has taken
+   * it yet; while it waits for a part that runs elsewhere it helps only with work forked by this call
+   * (its scope), never with other callers' work, spawned tasks or unrelated submissions. Nests to any
+   * depth, from outside threads and from inside tasks.
+   *
+   * <pre>{@code
+   * static void sort(ZeroPool pool, int[] a, int lo, int hi) {
+   *   if (hi - lo < 4_096) { Arrays.sort(a, lo, hi); return; }
+   *   int p = partition(a, lo, hi);
+   *   pool.join(() -> sort(pool, a, lo, p), () -> sort(pool, a, p + 1, hi));
+   * }
+   * }</pre>
+   *
+   * <p>Allocates one small descriptor per call.
+   *
+   * @throws NullPointerException if {@code a} or {@code b} is null
+   * @throws RejectedExecutionException if the pool is shut down (nothing ran)
+   * @throws java.util.concurrent.CompletionException once no part is running any more, if a part
+   *     threw: its cause is the first failure, later ones are suppressed
+   */
+  public void join(Runnable a, Runnable b) {
+    Objects.requireNonNull(a, "a");
+    Objects.requireNonNull(b, "b");
+    requireRunning();
+    Joins.join(core, a, b);
+  }
+
+  /**
+   * Computes {@code a} and {@code b} in parallel (as {@link #join(Runnable, Runnable)} does) and
+   * returns {@code combine} of their results, applied on the calling thread.
+   *
+   * <pre>{@code
+   * static long fib(ZeroPool pool, int n) {
+   *   if (n < 20) return fibSequential(n);
+   *   return pool.join(() -> fib(pool, n - 1), () -> fib(pool, n - 2), Long::sum);
+   * }
+   * }</pre>
+   *
+   * @return {@code combine.apply(a.get(), b.get())}
+   * @throws NullPointerException if an argument is null
+   * @throws RejectedExecutionException if the pool is shut down (nothing ran)
+   * @throws java.util.concurrent.CompletionException if a supplier threw (see {@link #join(Runnable, Runnable)});
+   *     an exception of {@code combine} itself is thrown as is
+   */
+  public <A, B, R> R join(Supplier<? extends A> a, Supplier<? extends B> b,
+      BiFunction<? super A, ? super B, ? extends R> combine) {
+    Objects.requireNonNull(a, "a");
+    Objects.requireNonNull(b, "b");
+    Objects.requireNonNull(combine, "combine");
+    requireRunning();
+    return Joins.join(core, a, b, combine);
+  }
+
+  /**
+   * Runs every part, in parallel where threads are free, and returns when all have finished; any
+   * number of heterogeneous parts, with the same rules as {@link #join(Runnable, Runnable)}.
+   *
+   * <pre>{@code pool.joinAll(this::physics, this::animation, this::audio, this::particles);}</pre>
+   *
+   * @throws NullPointerException if {@code tasks} or one of its elements is null
+   * @throws RejectedExecutionException if the pool is shut down (nothing ran)
+   * @throws java.util.concurrent.CompletionException if a part threw (see {@link #join(Runnable, Runnable)})
+   */
+  public void joinAll(Runnable... tasks) {
+    Objects.requireNonNull(tasks, "tasks");
+    for (int i = 0; i < tasks.length; i++) {
+      Objects.requireNonNull(tasks[i], "tasks[" + i + "]");
+    }
+    requireRunning();
+    Joins.joinAll(core, tasks);
+  }
+
+  /**
+   * Starts {@code task} as background work: it runs when no foreground work (submissions, forks,
+   * loops) is waiting, and spawned tasks start in spawn order. {@link SpawnedTask#join()} runs it on
+   * the calling thread if no worker has started it; {@link SpawnedTask#cancel(boolean)} takes it away
+   * for good if it has not started.
+   *
+   * <pre>{@code
+   * SpawnedTask<Thumbnail> thumb = pool.spawn(() -> Thumbnail.of(image));
+   * if (userScrolledAway) thumb.cancel(false); else show(thumb.join());
+   * }</pre>
+   *
+   * <p>Allocates one small object, which is both the queue entry and the returned future.
+   *
+   * @throws NullPointerException if {@code task} is null
+   * @throws RejectedExecutionException if the pool is shut down
+   */
+  public <T> SpawnedTask<T> spawn(Callable<? extends T> task) {
+    Objects.requireNonNull(task, "task");
+    requireRunning();
+    SpawnEntry<T> spawned = new SpawnEntry<>(core, task);
+    if (!spawned.start()) {
+      throw rejected();
+    }
+    return spawned;
+  }
+
+  /**
+   * Runs {@code body} exactly once for every index in {@code [from, to)}, in parallel, with the
+   * default {@link Split#adaptive()} split: the calling thread starts at once and shares the rest with
+   * the workers only when it is long enough to gain from them, so a short loop costs about what the
+   * plain loop costs. Scope, failures and nesting as in {@link #join(Runnable, Runnable)}.
+   *
+   * <pre>{@code pool.forRange(0, n, i -> out[i] = a[i] + b[i]);}</pre>
+   *
+   * <p>Allocates one small descriptor per call, nothing per index.
+   *
+   * @throws NullPointerException if {@code body} is null
+   * @throws IllegalArgumentException if {@code from > to}, or the range has more than
+   *     {@link Integer#MAX_VALUE} indices
+   * @throws RejectedExecutionException if the pool is shut down (nothing ran)
+   * @throws java.util.concurrent.CompletionException if {@code body} threw (see {@link #join(Runnable, Runnable)})
+   */
+  public void forRange(int from, int to, IntConsumer body) {
+    forRange(from, to, Split.adaptive(), body);
+  }
+
+  /**
+   * {@link #forRange(int, int, IntConsumer)} with chunks cut as {@code split} says.
+   *
+   * <pre>{@code pool.forRange(0, height, Split.perItem(), y -> shadeRow(image, y));}</pre>
+   *
+   * @throws NullPointerException if {@code split} or {@code body} is null
+   * @throws IllegalArgumentException if {@code from > to}, or the range has more than
+   *     {@link Integer#MAX_VALUE} indices
+   * @throws RejectedExecutionException if the pool is shut down (nothing ran)
+   * @throws java.util.concurrent.CompletionException if {@code body} threw
+   */
+  public void forRange(int from, int to, Split split, IntConsumer body) {
+    Objects.requireNonNull(body, "body");
+    int n = rangeLength(from, to, split);
+    if (n > 0) {
+      Loops.forRange(core, from, to, split.chunkSize(n, workerCount()), body);
+    }
+  }
+
+  /**
+   * Runs {@code body} once for every element of {@code array}, in parallel (adaptive split).
+   *
+   * <pre>{@code pool.forEach(particles, Particle::step);}</pre>
+   *
+   * @throws NullPointerException if {@code array} or {@code body} is null
+   * @throws RejectedExecutionException if the pool is shut down (nothing ran)
+   * @throws java.util.concurrent.CompletionException if {@code body} threw
+   */
+  public <T> void forEach(T[] array, Consumer<? super T> body) {
+    forEach(array, Split.adaptive(), body);
+  }
+
+  /**
+   * {@link #forEach(Object[], Consumer)} with chunks cut as {@code split} says.
+   *
+   * <pre>{@code pool.forEach(chunks, Split.perItem(), Chunk::compress);}</pre>
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws RejectedExecutionException if the pool is shut down (nothing ran)
+   * @throws java.util.concurrent.CompletionException if {@code body} threw
+   */
+  public <T> void forEach(T[] array, Split split, Consumer<? super T> body) {
+    Objects.requireNonNull(array, "array");
+    Objects.requireNonNull(split, "split");
+    Objects.requireNonNull(body, "body");
+    requireRunning();
+    if (array.length > 0) {
+      Loops.forEach(core, array, split.chunkSize(array.length, workerCount()), body);
+    }
+  }
+
+  /**
+   * Runs {@code body} once for every element of {@code list}, in parallel (adaptive split). The
+   * list must not change during the call; one without fast random access
+   * ({@link java.util.RandomAccess}) is copied to an array first.
+   *
+   * <pre>{@code pool.forEach(orders, order -> order.price(rates));}</pre>
+   *
+   * @throws NullPointerException if {@code list} or {@code body} is null
+   * @throws RejectedExecutionException if the pool is shut down (nothing ran)
+   * @throws java.util.concurrent.CompletionException if {@code body} threw
+   */
+  public <T> void forEach(List<? extends T> list, Consumer<? super T> body) {
+    forEach(list, Split.adaptive(), body);
+  }
+
+  /**
+   * {@link #forEach(List, Consumer)} with chunks cut as {@code split} says.
+   *
+   * <pre>{@code pool.forEach(files, Split.perItem(), Files::delete);}</pre>
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws RejectedExecutionException if the pool is shut down (nothing ran)
+   * @throws java.util.concurrent.CompletionException if {@code body} threw
+   */
+  @SuppressWarnings("unchecked")
+  public <T> void forEach(List<? extends T> list, Split split, Consumer<? super T> body) {
+    Objects.requireNonNull(list, "list");
+    Objects.requireNonNull(split, "split");
+    Objects.requireNonNull(body, "body");
+    requireRunning();
+    if (!(list instanceof RandomAccess)) {
+      forEach((T[]) list.toArray(), split, body);
+    } else if (!list.isEmpty()) {
+      Loops.forEach(core, list, split.chunkSize(list.size(), workerCount()), body);
+    }
+  }
+
+  /**
+   * {@return the sum of {@code f(i)} for every index in {@code [from, to)}, computed in parallel
+   * (adaptive split) without boxing: each chunk sums into a local {@code long}, then adds it to the
+   * total with one atomic operation} Overflow wraps, as {@code +} does.
+   *
+   * <pre>{@code long total = pool.sumLong(0, prices.length, i -> prices[i]);}</pre>
+   *
+   * @throws NullPointerException if {@code f} is null
+   * @throws IllegalArgumentException if {@code from > to}, or the range is too long (see {@link #forRange(int, int, IntConsumer)})
+   * @throws RejectedExecutionException if the pool is shut down (nothing ran)
+   * @throws java.util.concurrent.CompletionException if {@code f} threw
+   */
+  public long sumLong(int from, int to, IntToLongFunction f) {
+    return sumLong(from, to, Split.adaptive(), f);
+  }
+
+  /**
+   * {@link #sumLong(int, int, IntToLongFunction)} with chunks cut as {@code split} says.
+   *
+   * <pre>{@code long total = pool.sumLong(0, values.length, Split.byThreads(), i -> values[i]);}</pre>
+   *
+   * @return the sum
+   * @throws NullPointerException if {@code split} or {@code f} is null
+   * @throws IllegalArgumentException if {@code from > to}, or the range is too long
+   * @throws RejectedExecutionException if the pool is shut down (nothing ran)
+   * @throws java.util.concurrent.CompletionException if {@code f} threw
+   */
+  public long sumLong(int from, int to, Split split, IntToLongFunction f) {
+    Objects.requireNonNull(f, "f");
+    int n = rangeLength(from, to, split);
+    return n == 0 ? 0L : Loops.sumLong(core, from, to, split.chunkSize(n, workerCount()), f);
+  }
+
+  /**
+   * {@return the sum of {@code f(i)} for every index in {@code [from, to)}, in parallel (adaptive
+   * split), without boxing} Chunk sums are added in the order chunks finish, so the rounding of the
+   * result may differ from run to run (as with {@code DoubleStream.parallel().sum()}).
+   *
+   * <pre>{@code double energy = pool.sumDouble(0, n, i -> 0.5 * m[i] * v[i] * v[i]);}</pre>
+   *
+   * @throws NullPointerException if {@code f} is null
+   * @throws IllegalArgumentException if {@code from > to}, or the range is too long
+   * @throws RejectedExecutionException if the pool is shut down (nothing ran)
+   * @throws java.util.concurrent.CompletionException if {@code f} threw
+   */
+  public double sumDouble(int from, int to, IntToDoubleFunction f) {
+    return sumDouble(from, to, Split.adaptive(), f);
+  }
+
+  /**
+   * {@link #sumDouble(int, int, IntToDoubleFunction)} with chunks cut as {@code split} says.
+   *
+   * <pre>{@code double s = pool.sumDouble(0, n, Split.per(8_192), i -> Math.sqrt(i));}</pre>
+   *
+   * @return the sum
+   * @throws NullPointerException if {@code split} or {@code f} is null
+   * @throws IllegalArgumentException if {@code from > to}, or the range is too long
+   * @throws RejectedExecutionException if the pool is shut down (nothing ran)
+   * @throws java.util.concurrent.CompletionException if {@code f} threw
+   */
+  public double sumDouble(int from, int to, Split split, IntToDoubleFunction f) {
+    Objects.requireNonNull(f, "f");
+    int n = rangeLength(from, to, split);
+    return n == 0 ? 0.0 : Loops.sumDouble(core, from, to, split.chunkSize(n, workerCount()), f);
+  }
+
+  /**
+   * {@return {@code identity} combined by {@code op} with {@code f(i)} for every index in
+   * {@code [from, to)}, in parallel (adaptive split), without boxing} Each chunk folds from
+   * {@code identity} into a local {@code long}; chunk results are combined in the order chunks finish,
+   * so {@code op} must be associative and commutative and {@code identity} neutral for it (as for
+   * {@code LongStream.reduce} on a parallel stream).
+   *
+   * <pre>{@code long max = pool.reduce(0, n, Long.MIN_VALUE, i -> scores[i], Math::max);}</pre>
+   *
+   * @throws NullPointerException if {@code f} or {@code op} is null
+   * @throws IllegalArgumentException if {@code from > to}, or the range is too long
+   * @throws RejectedExecutionException if the pool is shut down (nothing ran)
+   * @throws java.util.concurrent.CompletionException if {@code f} or {@code op} threw
+   */
+  public long reduce(int from, int to, long identity, IntToLongFunction f, LongBinaryOperator op) {
+    return reduce(from, to, Split.adaptive(), identity, f, op);
+  }
+
+  /**
+   * {@link #reduce(int, int, long, IntToLongFunction, LongBinaryOperator)} with chunks cut as
+   * {@code split} says.
+   *
+   * <pre>{@code long xor = pool.reduce(0, n, Split.byThreads(), 0L, i -> hash[i], (x, y) -> x ^ y);}</pre>
+   *
+   * @return the reduction
+   * @throws NullPointerException if {@code split}, {@code f} or {@code op} is null
+   * @throws IllegalArgumentException if {@code from > to}, or the range is too long
+   * @throws RejectedExecutionException if the pool is shut down (nothing ran)
+   * @throws java.util.concurrent.CompletionException if {@code f} or {@code op} threw
+   */
+  public long reduce(int from, int to, Split split, long identity, IntToLongFunction f,
+      LongBinaryOperator op) {
+    Objects.requireNonNull(f, "f");
+    Objects.requireNonNull(op, "op");
+    int n = rangeLength(from, to, split);
+    return n == 0 ? identity : Loops.reduce(core, from, to, split.chunkSize(n, workerCount()), identity, f, op);
+  }
+
+  /**
+   * {@return true if {@code p} holds for some index in {@code [from, to)}} Tested in parallel
+   * (adaptive split); once a match is found no thread claims another chunk, and the chunks already
+   * running stop at their next index.
+   *
+   * <pre>{@code boolean collides = pool.anyMatch(0, bodies.length, i -> bodies[i].hits(ray));}</pre>
+   *
+   * @throws NullPointerException if {@code p} is null
+   * @throws IllegalArgumentException if {@code from > to}, or the range is too long
+   * @throws RejectedExecutionException if the pool is shut down (nothing ran)
+   * @throws java.util.concurrent.CompletionException if {@code p} threw
+   */
+  public boolean anyMatch(int from, int to, IntPredicate p) {
+    return anyMatch(from, to, Split.adaptive(), p);
+  }
+
+  /**
+   * {@link #anyMatch(int, int, IntPredicate)} with chunks cut as {@code split} says.
+   *
+   * <pre>{@code boolean found = pool.anyMatch(0, keys.length, Split.per(256), i -> keys[i] == wanted);}</pre>
+   *
+   * @return true if some index matches
+   * @throws NullPointerException if {@code split} or {@code p} is null
+   * @throws IllegalArgumentException if {@code from > to}, or the range is too long
+   * @throws RejectedExecutionException if the pool is shut down (nothing ran)
+   * @throws java.util.concurrent.CompletionException if {@code p} threw
+   */
+  public boolean anyMatch(int from, int to, Split split, IntPredicate p) {
+    Objects.requireNonNull(p, "p");
+    int n = rangeLength(from, to, split);
+    return n > 0 && Loops.findAny(core, from, to, split.chunkSize(n, workerCount()), p) != Loops.NOT_FOUND;
+  }
+
+  /**
+   * {@return some index in {@code [from, to)} for which {@code p} holds (not necessarily the first),
+   * or -1 if there is none} Searches like {@link #anyMatch(int, int, IntPredicate)}; indices are
+   * non-negative, so -1 is unambiguous.
+   *
+   * <pre>{@code int slot = pool.findAny(0, table.length, i -> table[i] == null);}</pre>
+   *
+   * @throws NullPointerException if {@code p} is null
+   * @throws IllegalArgumentException if {@code from < 0} or {@code from > to}
+   * @throws RejectedExecutionException if the pool is shut down (nothing ran)
+   * @throws java.util.concurrent.CompletionException if {@code p} threw
+   */
+  public int findAny(int from, int to, IntPredicate p) {
+    return findAny(from, to, Split.adaptive(), p);
+  }
+
+  /**
+   * {@link #findAny(int, int, IntPredicate)} with chunks cut as {@code split} says.
+   *
+   * <pre>{@code int hit = pool.findAny(0, n, Split.per(1_024), i -> hash(i) == target);}</pre>
+   *
+   * @return a matching index, or -1
+   * @throws NullPointerException if {@code split} or {@code p} is null
+   * @throws IllegalArgumentException if {@code from < 0} or {@code from > to}
+   * @throws RejectedExecutionException if the pool is shut down (nothing ran)
+   * @throws java.util.concurrent.CompletionException if {@code p} threw
+   */
+  public int findAny(int from, int to, Split split, IntPredicate p) {
+    Objects.requireNonNull(p, "p");
+    if (from < 0) {
+      throw new IllegalArgumentException("findAny searches indices from 0 up (-1 means none): from = "
+          + from + "; use anyMatch for negative ranges");
+    }
+    int n = rangeLength(from, to, split);
+    return n == 0 ? -1 : (int) Math.max(-1, Loops.findAny(core, from, to, split.chunkSize(n, workerCount()), p));
+  }
+
+  /** Checks a loop's arguments and the pool's state; returns the number of indices. */
+  private int rangeLength(int from, int to, Split split) {
+    Objects.requireNonNull(split, "split");
+    if (from > to) {
+      throw new IllegalArgumentException("from > to: from = " + from + ", to = " + to);
+    }
+    long n = (long) to - from;
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("a range holds at most Integer.MAX_VALUE indices: [" + from + ", " + to + ")");
+    }
+    requireRunning();
+    return (int) n;
+  }
+
+  private void requireRunning() {
+    if (core.isShutdown()) {
+      throw rejected();
+    }
   }
 
   /**

@@ -61,6 +61,11 @@ public final class Tour {
       PoolDispatcher.run(pool);
       BatchDsl.run(pool);
       ParallelFlow.run(pool);
+      ParallelLoops.run(pool); // fork-join and parallel iteration (micropool's system)
+      RecursiveJoin.run(pool);
+      SpawnedTasks.run(pool);
+      ScopeRule.run(pool);
+      ForkJoinKt.run(pool);
       System.out.println(pool);
       compareWithForkJoinPool(pool, workers);
     }
