@@ -61,11 +61,13 @@ public final class Tour {
       PoolDispatcher.run(pool);
       BatchDsl.run(pool);
       ParallelFlow.run(pool);
+      CoroutineContextElements.run(pool); // a ThreadContextElement (MDC-style) across worker hops
       System.out.println(pool);
       compareWithForkJoinPool(pool, workers);
     }
     Metrics.run(workers); // these two build and end pools of their own
     GracefulShutdown.run(workers);
+    ContextPropagation.run(workers); // a pool with a TaskDecorator that carries a request id
   }
 
   private static void compareWithForkJoinPool(ZeroPool pool, int workers) {

@@ -73,12 +73,10 @@ class ZeroPoolContextPropagationTest {
     // ObservationThreadLocalAccessor on the class path by itself.
     try (ZeroPool pool = ZeroPool.builder().workers(1)
         .taskDecorator(ZeroPoolContextPropagation.decorator()).build()) {
-      Observation checkout = Observation.start("checkout", observations);
-      try (Observation.Scope scope = checkout.openScope()) {
-        assertSame(checkout, pool.submit(observations::getCurrentObservation).get());
-      } finally {
-        checkout.stop();
-      }
+      Observation checkout = Observation.createNotStarted("checkout", observations);
+      // observeChecked starts the observation, opens its scope on this thread, runs, closes, stops.
+      Observation seen = checkout.observeChecked(() -> pool.submit(observations::getCurrentObservation).get());
+      assertSame(checkout, seen);
       assertNull(observations.getCurrentObservation(), "the caller's scope is closed");
       assertNull(pool.submit(observations::getCurrentObservation).get(), "the worker has none after");
     }
