@@ -92,17 +92,17 @@ class ApiDumpTest {
         lines.add(header(type));
         TreeSet<String> members = new TreeSet<>();
         for (Constructor<?> c : type.getDeclaredConstructors()) {
-          if (visible(c)) {
+          if (visible(c, type)) {
             members.add(render(c, type));
           }
         }
         for (Method m : type.getDeclaredMethods()) {
-          if (visible(m) && !m.isBridge()) {
+          if (visible(m, type) && !m.isBridge()) {
             members.add(render(m, type));
           }
         }
         for (Field f : type.getDeclaredFields()) {
-          if (visible(f)) {
+          if (visible(f, type)) {
             members.add(f.toGenericString().replace(" " + type.getTypeName() + "." + f.getName(),
                 " " + f.getName()));
           }
@@ -148,9 +148,11 @@ class ApiDumpTest {
     return accessible && (type.getEnclosingClass() == null || visibleType(type.getEnclosingClass()));
   }
 
-  private static boolean visible(Member member) {
+  /** Public members, and protected ones where a user can subclass (not in a final class). */
+  private static boolean visible(Member member, Class<?> owner) {
     int m = member.getModifiers();
-    return !member.isSynthetic() && (Modifier.isPublic(m) || Modifier.isProtected(m));
+    boolean subclassable = !Modifier.isFinal(owner.getModifiers());
+    return !member.isSynthetic() && (Modifier.isPublic(m) || Modifier.isProtected(m) && subclassable);
   }
 
   private static String header(Class<?> type) {
