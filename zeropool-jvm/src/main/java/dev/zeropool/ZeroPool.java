@@ -82,6 +82,8 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
   private static final AtomicInteger POOL_NUMBER = new AtomicInteger();
 
   private final WorkerPool core;
+  /** Null when none is set, so {@link #execute} pays one null check. */
+  private final TaskDecorator taskDecorator;
 
   private ZeroPool(Builder builder) {
     int poolNumber = POOL_NUMBER.incrementAndGet();
@@ -93,6 +95,7 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
         builder.cpusOfWorker != null ? CpuAffinity.of(builder.cpusOfWorker) : null,
         builder.starvationAfter.toNanos(),
         builder.maxTemporaryWorkers >= 0 ? builder.maxTemporaryWorkers : builder.workers);
+    this.taskDecorator = builder.taskDecorator;
   }
 
   /**
@@ -286,7 +289,8 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
    * of an internal static handle; from a worker of this pool it goes to that worker's run-next slot, so
    * follow-up work (a coroutine resuming another) runs next on the same worker without a wake-up, while
    * idle workers may steal it (see {@link #executeQueued(Runnable)} to queue behind waiting work
-   * instead). Either way this call allocates nothing. A failure goes to the
+   * instead). Either way this call allocates nothing (a {@link Builder#taskDecorator} set on the pool
+   * runs first, on this thread, and allocates what it allocates). A failure goes to the
    * {@link FailureHandler}, or else to the worker thread's uncaught-exception handler; the worker
    * carries on.
    *
@@ -298,7 +302,8 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
   @Override
   public void execute(Runnable command) {
     Objects.requireNonNull(command, "command");
-    if (!core.execute(command)) {
+    Runnable task = taskDecorator == null ? command : decorate(command);
+    if (!core.execute(task)) {
       throw rejected();
     }
   }
@@ -308,7 +313,7 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
    * even when called on a worker, where {@link #execute(Runnable)} would keep the command local and run
    * it next on the same worker. Use it to give way, e.g. for a coroutine's {@code yield()} (the Kotlin
    * dispatcher does), or for a task that re-submits itself in a loop and must not crowd out others.
-   * Allocates nothing, like {@code execute}.
+   * Allocates nothing, like {@code execute}; a {@link Builder#taskDecorator} applies here too.
    *
    * <pre>{@code pool.executeQueued(this::nextStep); // behind everything already waiting}</pre>
    *
@@ -317,7 +322,8 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
    */
   public void executeQueued(Runnable command) {
     Objects.requireNonNull(command, "command");
-    if (!core.submit(WorkerPool.RUN_RUNNABLE, command, null, false)) {
+    Runnable task = taskDecorator == null ? command : decorate(command);
+    if (!core.submit(WorkerPool.RUN_RUNNABLE, task, null, false)) {
       throw rejected();
     }
   }
@@ -446,6 +452,22 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
       i++;
     }
     return tasks;
+  }
+
+  /**
+   * Applies the {@link Builder#taskDecorator} on the submitting thread, before the task is queued. The
+   * future of {@code submit}/{@code invokeAll} may also run its task in place on a waiting thread; it
+   * then runs the decorated task too, so the task sees the submitter's context wherever it runs.
+   */
+  private Runnable decorate(Runnable command) {
+    Runnable decorated = taskDecorator.decorate(command);
+    if (decorated == null) {
+      throw new NullPointerException("taskDecorator " + taskDecorator + " returned null for task " + command);
+    }
+    if (command instanceof PoolFutureTask) {
+      ((PoolFutureTask<?>) command).runInPlaceAs(decorated);
+    }
+    return decorated;
   }
 
   private RejectedExecutionException rejected() {
@@ -1036,6 +1058,7 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
     private IntFunction<BitSet> cpusOfWorker;
     private Duration starvationAfter = Duration.ofSeconds(1);
     private int maxTemporaryWorkers = -1; // -1: as many as there are workers
+    private TaskDecorator taskDecorator;
 
     private Builder() {}
 
@@ -1139,6 +1162,35 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
      */
     public Builder cpuAffinity(IntFunction<BitSet> cpusOfWorker) {
       this.cpusOfWorker = Objects.requireNonNull(cpusOfWorker, "cpusOfWorker");
+      return this;
+    }
+
+    /**
+     * Decorates every task submitted through the {@link java.util.concurrent.ExecutorService} side
+     * (default none), e.g. to carry an MDC map or a tracing span onto the worker; see
+     * {@link TaskDecorator} for a full example. The decorator runs on the submitting thread inside
+     * {@link ZeroPool#execute(Runnable)} and {@link ZeroPool#executeQueued(Runnable)}, which
+     * {@code submit}, {@code invokeAll}, {@code invokeAny}, {@code CompletableFuture.*Async(..., pool)}
+     * and the Kotlin coroutine dispatcher all go through;
+     * {@code submitTask} and {@code submitBatch} are not decorated and still allocate nothing but
+     * their future. A decorator that throws fails the submitting call and nothing is queued; one that
+     * returns null fails it with a {@link NullPointerException}. {@link ZeroPool#shutdownNow()} hands
+     * back the decorated {@code Runnable}s.
+     *
+     * <pre>{@code
+     * ZeroPool pool = ZeroPool.builder().taskDecorator(task -> {
+     *   String user = CURRENT_USER.get();                  // on the submitting thread
+     *   return () -> {
+     *     CURRENT_USER.set(user);                          // on the worker
+     *     try { task.run(); } finally { CURRENT_USER.remove(); }
+     *   };
+     * }).build();
+     * }</pre>
+     *
+     * @throws NullPointerException if {@code decorator} is null
+     */
+    public Builder taskDecorator(TaskDecorator decorator) {
+      this.taskDecorator = Objects.requireNonNull(decorator, "decorator");
       return this;
     }
 

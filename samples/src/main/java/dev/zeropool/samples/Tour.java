@@ -66,11 +66,13 @@ public final class Tour {
       SpawnedTasks.run(pool);
       ScopeRule.run(pool);
       ForkJoinKt.run(pool);
+      CoroutineContextElements.run(pool); // a ThreadContextElement (MDC-style) across worker hops
       System.out.println(pool);
       compareWithForkJoinPool(pool, workers);
     }
     Metrics.run(workers); // these two build and end pools of their own
     GracefulShutdown.run(workers);
+    ContextPropagation.run(workers); // a pool with a TaskDecorator that carries a request id
   }
 
   private static void compareWithForkJoinPool(ZeroPool pool, int workers) {

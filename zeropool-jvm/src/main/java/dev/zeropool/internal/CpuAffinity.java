@@ -30,7 +30,11 @@ public final class CpuAffinity {
 
   static void requireAvailable(String className) {
     try {
-      Class.forName(className, false, CpuAffinity.class.getClassLoader());
+      Class<?> library = Class.forName(className, false, CpuAffinity.class.getClassLoader());
+      // On the module path `requires static` gives no read edge unless the library's module was
+      // resolved, and a library on the class path sits in the unnamed module, which a named module
+      // never reads: add the edge, so the calls below link either way (a no-op on the class path).
+      CpuAffinity.class.getModule().addReads(library.getModule());
     } catch (ClassNotFoundException | LinkageError e) {
       throw new IllegalStateException("cpuAffinity needs OpenHFT's Java-Thread-Affinity on the classpath "
           + "(Maven: net.openhft:affinity:3.27ea0); " + className + " was not found", e);

@@ -31,9 +31,22 @@ public final class PoolFutureTask<T> extends FutureTask<T> {
   private Thread finishedBy;
   /** Whether the task ended by throwing {@link InterruptedException}. */
   private boolean failedByInterrupt;
+  /**
+   * The pool's task-decorator wrapper around this task, or null without a decorator: what {@link #get()}
+   * runs in place, so an in-place run carries the submitter's context like a worker's run. Written by
+   * the submitter before {@code submit} returns the future, so a thread that got the future through any
+   * safe publication sees it (a racy publication could at worst run the task undecorated); a plain field
+   * keeps the undecorated path free of an extra store and fence.
+   */
+  private Runnable decorated;
 
   public PoolFutureTask(Callable<T> callable) {
     super(callable);
+  }
+
+  /** Makes {@link #get()} run {@code decorated} (which runs this task) instead of this task itself. */
+  public void runInPlaceAs(Runnable decorated) {
+    this.decorated = decorated;
   }
 
   @Override
@@ -55,7 +68,12 @@ public final class PoolFutureTask<T> extends FutureTask<T> {
       if (Thread.interrupted()) {
         throw new InterruptedException();
       }
-      run();
+      Runnable inPlace = decorated;
+      if (inPlace != null) {
+        inPlace.run();
+      } else {
+        run();
+      }
       boolean interruptLanded = Thread.interrupted();
       if (finishedBy == Thread.currentThread() && (interruptLanded || failedByInterrupt)) {
         throw new InterruptedException("interrupted while running the task in place; its outcome stays in the future");
