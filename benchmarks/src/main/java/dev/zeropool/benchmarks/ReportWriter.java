@@ -215,9 +215,10 @@ public final class ReportWriter {
           .title(e.getKey() + ": time relative to the best peer (lower is better)")
           .yAxisTitle("× best peer").build();
       chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-      chart.getStyler().setXAxisLabelRotation(10);
       List<String> workloads = new ArrayList<>(rows.stream().map(Row::workload)
           .map(w -> w.isEmpty() ? "default" : w).collect(Collectors.toCollection(LinkedHashSet::new)));
+      // Many long labels (the scaling set's parameter grid) overlap unless they stand steeper.
+      chart.getStyler().setXAxisLabelRotation(workloads.size() > 8 ? 45 : 10);
       Set<String> pools = rows.stream().map(Row::pool).collect(Collectors.toCollection(LinkedHashSet::new));
       Set<String> peers = rows.stream().filter(Row::isPeer).map(Row::pool).collect(Collectors.toSet());
       for (String pool : pools) {

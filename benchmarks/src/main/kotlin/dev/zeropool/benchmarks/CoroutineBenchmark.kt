@@ -35,7 +35,35 @@ import org.openjdk.jmh.annotations.OperationsPerInvocation
  * (on the JVM they are JMH's; `@Fork` and `@OperationsPerInvocation` have no kotlinx name and are JMH's).
  *
  * ```
- * java -jar benchmarks/target/benchmarks.jar CoroutineBenchmark -p dispatcher=zeropool,default -prof gc
+ * java -jar benchmarks/target/benchmarks.jar '^dev.zeropool.benchmarks.CoroutineBenchmark' -p dispatcher=zeropool,default -prof gc
+ * ```
+ *
+ * Latest results: a short run (`-f 1 -wi 2 -i 3 -w 1s -r 1s -prof gc`) on a shared 2-core VM while other
+ * builds ran, JDK 17, 2 workers, against the scheduler of 2026-12-02; indicative only (see the errors).
+ * *vs best peer* is the ratio to the fastest of `default`, `fixed` and `forkjoin`:
+ * ```
+ * | workload | pool | score (ns/op) | ± error | vs best peer | alloc (B/op) |
+ * |---|---|---:|---:|---:|---:|
+ * | asyncFanOut | forkjoin | 1,760 | 816 | 1.00 | 330 |
+ * | asyncFanOut | default | 1,819 | 784 | 1.03 | 313 |
+ * | asyncFanOut | zeropool | 1,892 | 647 | 1.08 | 313 |
+ * | asyncFanOut | fixed | 2,215 | 466 | 1.26 | 339 |
+ * | launchAndJoin | forkjoin | 349 | 449 | 1.00 | 217 |
+ * | launchAndJoin | default | 448 | 2,148 | 1.29 | 208 |
+ * | launchAndJoin | zeropool | 471 | 264 | 1.35 | 208 |
+ * | launchAndJoin | fixed | 568 | 1,713 | 1.63 | 234 |
+ * | pingPong | default | 474 | 757 | 1.00 | 54.6 |
+ * | pingPong | forkjoin | 591 | 1,734 | 1.25 | 103 |
+ * | pingPong | fixed | 1,003 | 1,678 | 2.12 | 106 |
+ * | pingPong | zeropool | 1,034 | 850 | 2.18 | 55.5 |
+ * | withContextRoundTrips | zeropool | 9,882 | 21,405 | 0.26 | 225 |
+ * | withContextRoundTrips | fixed | 37,960 | 53,200 | 1.00 | 280 |
+ * | withContextRoundTrips | forkjoin | 39,742 | 63,525 | 1.05 | 249 |
+ * | withContextRoundTrips | default | 43,561 | 66,027 | 1.15 | 252 |
+ * | yieldLoops | forkjoin | 31.2 | 59.0 | 1.00 | 26.8 |
+ * | yieldLoops | zeropool | 69.6 | 217 | 2.23 | 2.4 |
+ * | yieldLoops | fixed | 82.4 | 266 | 2.64 | 27.3 |
+ * | yieldLoops | default | 93.5 | 336 | 2.99 | 2.7 |
  * ```
  */
 @State(Scope.Benchmark)
