@@ -39,31 +39,32 @@ import org.openjdk.jmh.annotations.OperationsPerInvocation
  * ```
  *
  * Latest results: a short run (`-f 1 -wi 2 -i 3 -w 1s -r 1s -prof gc`) on a shared 2-core VM while other
- * builds ran, JDK 17, 2 workers, against the scheduler of 2026-12-02; indicative only (see the errors).
- * *vs best peer* is the ratio to the fastest of `default`, `fixed` and `forkjoin`:
+ * builds ran (hence the error bars), JDK 17, 2 workers, scheduler with range entries and the run-next slot
+ * (main of 2026-12-02); indicative only. *vs best peer* is the ratio to the fastest of `default`, `fixed`
+ * and `forkjoin`:
  * ```
  * | workload | pool | score (ns/op) | ± error | vs best peer | alloc (B/op) |
  * |---|---|---:|---:|---:|---:|
- * | asyncFanOut | forkjoin | 1,760 | 816 | 1.00 | 330 |
- * | asyncFanOut | default | 1,819 | 784 | 1.03 | 313 |
- * | asyncFanOut | zeropool | 1,892 | 647 | 1.08 | 313 |
- * | asyncFanOut | fixed | 2,215 | 466 | 1.26 | 339 |
- * | launchAndJoin | forkjoin | 349 | 449 | 1.00 | 217 |
- * | launchAndJoin | default | 448 | 2,148 | 1.29 | 208 |
- * | launchAndJoin | zeropool | 471 | 264 | 1.35 | 208 |
- * | launchAndJoin | fixed | 568 | 1,713 | 1.63 | 234 |
- * | pingPong | default | 474 | 757 | 1.00 | 54.6 |
- * | pingPong | forkjoin | 591 | 1,734 | 1.25 | 103 |
- * | pingPong | fixed | 1,003 | 1,678 | 2.12 | 106 |
- * | pingPong | zeropool | 1,034 | 850 | 2.18 | 55.5 |
- * | withContextRoundTrips | zeropool | 9,882 | 21,405 | 0.26 | 225 |
- * | withContextRoundTrips | fixed | 37,960 | 53,200 | 1.00 | 280 |
- * | withContextRoundTrips | forkjoin | 39,742 | 63,525 | 1.05 | 249 |
- * | withContextRoundTrips | default | 43,561 | 66,027 | 1.15 | 252 |
- * | yieldLoops | forkjoin | 31.2 | 59.0 | 1.00 | 26.8 |
- * | yieldLoops | zeropool | 69.6 | 217 | 2.23 | 2.4 |
- * | yieldLoops | fixed | 82.4 | 266 | 2.64 | 27.3 |
- * | yieldLoops | default | 93.5 | 336 | 2.99 | 2.7 |
+ * | asyncFanOut | default | 2,453 | 1,190 | 1.00 | 313 |
+ * | asyncFanOut | zeropool | 2,933 | 4,294 | 1.20 | 313 |
+ * | asyncFanOut | fixed | 3,246 | 5,789 | 1.32 | 338 |
+ * | asyncFanOut | forkjoin | 3,355 | 13,991 | 1.37 | 322 |
+ * | launchAndJoin | forkjoin | 461 | 416 | 1.00 | 223 |
+ * | launchAndJoin | fixed | 599 | 1,669 | 1.30 | 235 |
+ * | launchAndJoin | zeropool | 736 | 4,563 | 1.60 | 209 |
+ * | launchAndJoin | default | 2,262 | 15,692 | 4.91 | 215 |
+ * | pingPong | default | 661 | 526 | 1.00 | 54.6 |
+ * | pingPong | zeropool | 781 | 1,174 | 1.18 | 54.8 |
+ * | pingPong | fixed | 1,031 | 8,711 | 1.56 | 103 |
+ * | pingPong | forkjoin | 1,931 | 23,804 | 2.92 | 103 |
+ * | withContextRoundTrips | zeropool | 20,483 | 57,626 | 0.53 | 225 |
+ * | withContextRoundTrips | default | 38,560 | 96,471 | 1.00 | 225 |
+ * | withContextRoundTrips | fixed | 42,536 | 150,184 | 1.10 | 291 |
+ * | withContextRoundTrips | forkjoin | 48,756 | 111,338 | 1.26 | 249 |
+ * | yieldLoops | forkjoin | 33.8 | 87.6 | 1.00 | 26.8 |
+ * | yieldLoops | default | 53.9 | 120 | 1.60 | 2.5 |
+ * | yieldLoops | zeropool | 88.2 | 97.4 | 2.61 | 2.5 |
+ * | yieldLoops | fixed | 167 | 964 | 4.94 | 32.3 |
  * ```
  */
 @State(Scope.Benchmark)
