@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -22,20 +23,23 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The Kotlin batch DSL against the Java builder it wraps, for the allocation column (run with
  * {@code -prof gc}; the report does). One operation builds (or reuses) a batch of {@value #TASKS} tiny
- * tasks, one {@code task(...)} plus one {@code tasks(..., list)}, submits it and joins it.
+ * tasks, one {@code task(...)} plus one {@code tasks(..., list)}, submits it and joins it. The parameter
+ * {@code api} is the pool of this class ({@link PoolParameter}): the report divides each {@code KOTLIN_DSL}
+ * row by the {@code JAVA_BUILDER} row of the same method.
  *
  * <ul>
- *   <li>{@code kotlinDslBuildAndSubmit}: {@code pool.submitBatch { task(fn, first); tasks(fn, rest) }}
- *       (inline, see {@link CoroutineWorkloads#submitWithDsl}).</li>
- *   <li>{@code javaBuilderBuildAndSubmit}: {@code pool.submitBatch(TaskBatch.builder().add(fn, first)
- *       .addAll(fn, rest).build())}.</li>
- *   <li>{@code kotlinBuildBatchReused} / {@code javaTaskBatchReused}: the same batch built once, by
- *       {@code buildBatch {}} or by the Java builder, and submitted again each operation.</li>
+ *   <li>{@code buildAndSubmit}: {@code KOTLIN_DSL} is {@code pool.submitBatch { task(fn, first); tasks(fn, rest) }}
+ *       (inline, see {@link CoroutineWorkloads#submitWithDsl}); {@code JAVA_BUILDER} is
+ *       {@code pool.submitBatch(TaskBatch.builder().add(fn, first).addAll(fn, rest).build())}.</li>
+ *   <li>{@code resubmitPrebuilt}: the same batch built once, by {@code buildBatch {}} or by the Java
+ *       builder, and submitted again each operation.</li>
  * </ul>
  *
- * <p>Latest results, quick mode (1 fork, 3 × 200 ms warm-up, 5 × 200 ms measurement, GC profiler), 2-core shared VM,
- * JDK 17, pool of 2 workers; indicative only (load average ~1.7 from other builds, hence the wide error bars).
- * No JDK-peer ratio: the dispatcher is a parameter, not a method.
+ * <p>Results of an earlier layout of this class (one method per API: {@code kotlinDslBuildAndSubmit} is
+ * now {@code buildAndSubmit} with {@code api=KOTLIN_DSL}, {@code kotlinBuildBatchReused} is
+ * {@code resubmitPrebuilt} with {@code api=KOTLIN_DSL}, and so on), quick mode (1 fork, 3 × 200 ms warm-up,
+ * 5 × 200 ms measurement, GC profiler), 2-core shared VM, JDK 17, pool of 2 workers; indicative only (load
+ * average ~1.7 from other builds, hence the wide error bars):
  * <pre>
  * | workload | pool | score (ns/op) | ± error | vs best JDK peer | alloc (B/op) |
  * |---|---|---:|---:|---:|---:|
@@ -46,6 +50,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * </pre>
  */
 @State(Scope.Benchmark)
+@PoolParameter(name = "api", peers = {"JAVA_BUILDER"})
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(1)
@@ -56,6 +61,14 @@ public class BatchDslBenchmark {
   /** Tasks per batch: one added with {@code task}, the rest with {@code tasks}. */
   public static final int TASKS = 16;
 
+  /** How the batch is built. */
+  public enum Api {
+    /** The Kotlin DSL of zeropool-coroutines: {@code submitBatch {}} and {@code buildBatch {}}. */
+    KOTLIN_DSL,
+    /** The Java builder, {@code TaskBatch.builder()}. */
+    JAVA_BUILDER
+  }
+
   /** A task's parameter object; each task of a batch has its own. */
   static final class Counter {
     long count;
@@ -64,13 +77,16 @@ public class BatchDslBenchmark {
   /** The task handle: counts its runs. */
   static final TaskFn<Counter> COUNT = c -> c.count++;
 
+  /** The API under test. */
+  @Param({"KOTLIN_DSL", "JAVA_BUILDER"})
+  public Api api;
+
   private ZeroPool pool;
   private Counter first;
   private List<Counter> rest;
-  private TaskBatch kotlinBatch;
-  private TaskBatch javaBatch;
+  private TaskBatch prebuilt;
 
-  /** Creates the pool, the parameter objects and the two reusable batches. */
+  /** Creates the pool, the parameter objects and the reusable batch, built with the API under test. */
   @Setup(Level.Trial)
   public void setUp() {
     pool = ZeroPool.create(Runtime.getRuntime().availableProcessors());
@@ -80,8 +96,9 @@ public class BatchDslBenchmark {
       others.add(new Counter());
     }
     rest = List.copyOf(others);
-    kotlinBatch = CoroutineWorkloads.buildWithDsl(COUNT, first, rest);
-    javaBatch = TaskBatch.builder().add(COUNT, first).addAll(COUNT, rest).build();
+    prebuilt = api == Api.KOTLIN_DSL
+        ? CoroutineWorkloads.buildWithDsl(COUNT, first, rest)
+        : TaskBatch.builder().add(COUNT, first).addAll(COUNT, rest).build();
   }
 
   /** Shuts the pool down. */
@@ -90,31 +107,21 @@ public class BatchDslBenchmark {
     Pools.close(pool);
   }
 
-  /** Kotlin: build with the inline {@code submitBatch {}} DSL, submit, join. */
+  /** Build the batch with the API under test, submit it, join it. */
   @Benchmark
-  public long kotlinDslBuildAndSubmit() {
-    CoroutineWorkloads.submitWithDsl(pool, COUNT, first, rest).join();
+  public long buildAndSubmit() {
+    if (api == Api.KOTLIN_DSL) {
+      CoroutineWorkloads.submitWithDsl(pool, COUNT, first, rest).join();
+    } else {
+      pool.submitBatch(TaskBatch.builder().add(COUNT, first).addAll(COUNT, rest).build()).join();
+    }
     return first.count;
   }
 
-  /** Java: build with {@code TaskBatch.builder()}, submit, join. */
+  /** Submit the batch built once with the API under test, join it. */
   @Benchmark
-  public long javaBuilderBuildAndSubmit() {
-    pool.submitBatch(TaskBatch.builder().add(COUNT, first).addAll(COUNT, rest).build()).join();
-    return first.count;
-  }
-
-  /** Kotlin: a batch built once with {@code buildBatch {}}, submitted and joined. */
-  @Benchmark
-  public long kotlinBuildBatchReused() {
-    pool.submitBatch(kotlinBatch).join();
-    return first.count;
-  }
-
-  /** Java: a batch built once with {@code TaskBatch.builder()}, submitted and joined. */
-  @Benchmark
-  public long javaTaskBatchReused() {
-    pool.submitBatch(javaBatch).join();
+  public long resubmitPrebuilt() {
+    pool.submitBatch(prebuilt).join();
     return first.count;
   }
 }

@@ -11,6 +11,9 @@ final class Kernels {
   /** Steps of the heavy LCG loop: about 38 µs on this machine's cores (one task of the heavy workload). */
   static final int HEAVY_STEPS = 30_000;
 
+  /** LCG steps of about 1 µs on this machine's cores (one coroutine of the {@code async} fan-out). */
+  static final int MICRO_STEPS = 800;
+
   /** Steps of the light arithmetic loop. */
   static final int LIGHT_STEPS = 100;
 

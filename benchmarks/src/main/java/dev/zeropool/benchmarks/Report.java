@@ -33,7 +33,13 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * java -cp benchmarks/target/benchmarks.jar dev.zeropool.benchmarks.Report quick
  * java -cp benchmarks/target/benchmarks.jar dev.zeropool.benchmarks.Report full
  * java -cp benchmarks/target/benchmarks.jar dev.zeropool.benchmarks.Report quick --include Latency --out /tmp/r
+ * java -cp benchmarks/target/benchmarks.jar dev.zeropool.benchmarks.Report scaling
  * </pre>
+ *
+ * <p>{@code scaling} runs the {@link #SCALING} set instead of the {@link #SUITE} (workers 1–16 × producers
+ * 1–4, for batches, single submissions and coroutine launch, each with its peer at the same parallelism),
+ * in quick mode unless {@code full} is given too, and writes {@code <yyyy-MM-dd>-<hostname>-scaling.md}:
+ * one command to run on a machine with more cores.
  *
  * <p>Each benchmark method is one JMH run, so the tool can say which one runs and how many are left.
  * Without {@code --out} it writes to {@code benchmarks/results} when started from the repository root,
@@ -44,8 +50,14 @@ public final class Report {
   /** Every benchmark class of the suite, in report order; the smoke test checks that none is missing. */
   public static final List<Class<?>> SUITE =
       List.of(BatchBenchmark.class, JobStreamBenchmark.class, LatencyBenchmark.class,
-          ExecutorServiceBenchmark.class, MetricsOverheadBenchmark.class, CoroutineDispatcherBenchmark.class,
+          ExecutorServiceBenchmark.class, MetricsOverheadBenchmark.class, CoroutineBenchmark.class,
           BatchDslBenchmark.class, ForkJoinLoopBenchmark.class, ForkJoinRecursionBenchmark.class);
+
+  /**
+   * The scaling set, run by {@code Report scaling} and not by {@code quick}/{@code full}: too many parameter
+   * sets for the everyday suite, and meant for machines with more cores.
+   */
+  public static final List<Class<?>> SCALING = List.of(ScalingBenchmark.class, ScalingCoroutineBenchmark.class);
 
   /** Classes whose {@code workers} parameter defaults to 0 (one per processor): the report shows the real count. */
   private static final Set<Class<?>> SIZED_BY_MACHINE = Set.of(BatchBenchmark.class, LatencyBenchmark.class,
@@ -84,31 +96,35 @@ public final class Report {
   /**
    * Runs the suite and writes the report.
    *
-   * @param args {@code quick} or {@code full} (default {@code quick}), then optionally
-   *     {@code --include REGEX} (run only benchmarks whose full name matches) and {@code --out DIR}
+   * @param args {@code quick} or {@code full} (default {@code quick}), optionally {@code scaling} (run the
+   *     scaling set instead of the suite), then optionally {@code --include REGEX} (run only benchmarks
+   *     whose full name matches) and {@code --out DIR}
    */
   public static void main(String[] args) throws RunnerException, IOException {
     RunMode mode = RunMode.QUICK;
+    List<Class<?>> set = SUITE;
     Pattern include = Pattern.compile("");
     Path out = Files.isDirectory(Paths.get("benchmarks")) ? Paths.get("benchmarks", "results") : Paths.get("results");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "quick": mode = RunMode.QUICK; break;
         case "full": mode = RunMode.FULL; break;
+        case "scaling": set = SCALING; break;
         case "--include": include = Pattern.compile(argumentAfter(args, i++)); break;
         case "--out": out = Paths.get(argumentAfter(args, i++)); break;
         default: throw new IllegalArgumentException(
-            "unknown argument '" + args[i] + "'; usage: Report [quick|full] [--include REGEX] [--out DIR]");
+            "unknown argument '" + args[i] + "'; usage: Report [quick|full] [scaling] [--include REGEX] [--out DIR]");
       }
     }
     System.setProperty("java.awt.headless", "true");
 
-    List<String> benchmarks = benchmarkNames(include);
+    List<String> benchmarks = benchmarkNames(set, include);
     if (benchmarks.isEmpty()) {
       throw new IllegalArgumentException("no benchmark matches --include " + include);
     }
     String workers = String.valueOf(Runtime.getRuntime().availableProcessors());
-    System.out.printf("ZeroPool benchmark report, %s; %d benchmarks%n", mode.describe(), benchmarks.size());
+    System.out.printf("ZeroPool benchmark report%s, %s; %d benchmarks%n", set == SCALING ? " (scaling set)" : "",
+        mode.describe(), benchmarks.size());
 
     List<RunResult> results = new ArrayList<>();
     long start = System.nanoTime();
@@ -137,17 +153,17 @@ public final class Report {
       }
     }
 
-    String baseName = LocalDate.now() + "-" + hostName();
+    String baseName = LocalDate.now() + "-" + hostName() + (set == SCALING ? "-scaling" : "");
     String settings = mode.describe() + "; " + Runtime.getRuntime().availableProcessors() + " cores, "
         + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
     List<Path> written = ReportWriter.write(results, out, baseName, settings);
     System.out.printf("Done in %s; wrote %s%n", minutesSeconds(System.nanoTime() - start), written);
   }
 
-  /** {@return the full names of the suite's benchmark methods that match {@code include}, in suite order} */
-  static List<String> benchmarkNames(Pattern include) {
+  /** {@return the full names of the benchmark methods of {@code set} that match {@code include}, in set order} */
+  static List<String> benchmarkNames(List<Class<?>> set, Pattern include) {
     List<String> names = new ArrayList<>();
-    for (Class<?> c : SUITE) {
+    for (Class<?> c : set) {
       Arrays.stream(c.getMethods())
           .filter(m -> m.isAnnotationPresent(Benchmark.class))
           .map(Method::getName)

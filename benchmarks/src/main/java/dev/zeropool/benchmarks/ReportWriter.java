@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -27,13 +28,15 @@ import org.openjdk.jmh.util.Statistics;
 
 /**
  * Turns JMH results into the report: a Markdown file with one table per benchmark class (score, error,
- * ratio against the best JDK peer of the same workload, allocation per operation) and a PNG chart of
- * the ratios.
+ * ratio against the best peer of the same workload, allocation per operation) and a PNG chart of the
+ * ratios.
  *
- * <p>A row's <em>pool</em> is its benchmark method; its <em>workload</em> is its class plus its
- * parameters. Methods named {@code forkJoin...} or {@code threadPool...} are the JDK peers; every row
- * of a workload is divided by the fastest peer of that workload, so 0.5 means twice as fast as the best
- * JDK pool and 1.0 is the best JDK pool itself.
+ * <p>By default a row's <em>pool</em> is its benchmark method and its <em>workload</em> its parameters;
+ * methods named {@code forkJoin...} or {@code threadPool...} are the peers. A class annotated with
+ * {@link PoolParameter} selects its pool with a parameter instead: the row's pool is that parameter's
+ * value, its workload the method plus the other parameters, and the annotation's values are the peers.
+ * Every row of a workload is divided by the fastest peer of that workload, so 0.5 means twice as fast as
+ * the best peer and 1.0 is the best peer itself.
  */
 public final class ReportWriter {
 
@@ -42,13 +45,8 @@ public final class ReportWriter {
   private ReportWriter() {}
 
   /** One benchmark method with one parameter set. */
-  private record Row(String className, String pool, String workload, double score, double error,
-      String unit, double allocPerOp, Statistics samples) {
-
-    boolean isPeer() {
-      return pool.startsWith("forkJoin") || pool.startsWith("threadPool");
-    }
-  }
+  private record Row(String className, String pool, String workload, boolean isPeer, double score,
+      double error, String unit, double allocPerOp, Statistics samples) {}
 
   /**
    * Writes {@code <baseName>.md} and {@code <baseName>.png} into {@code dir}, creating it if needed.
@@ -83,6 +81,24 @@ public final class ReportWriter {
     String benchmark = params.getBenchmark();
     int dot = benchmark.lastIndexOf('.');
     String className = benchmark.substring(benchmark.lastIndexOf('.', dot - 1) + 1, dot);
+    String method = benchmark.substring(dot + 1);
+    PoolParameter poolParameter = poolParameter(benchmark.substring(0, dot));
+    String pool;
+    String workload;
+    boolean isPeer;
+    if (poolParameter != null && params.getParam(poolParameter.name()) != null) {
+      pool = params.getParam(poolParameter.name());
+      String others = params.getParamsKeys().stream()
+          .filter(k -> !k.equals(poolParameter.name()))
+          .map(k -> k + "=" + params.getParam(k))
+          .collect(Collectors.joining(", "));
+      workload = others.isEmpty() ? method : method + ", " + others;
+      isPeer = Arrays.asList(poolParameter.peers()).contains(pool);
+    } else {
+      pool = method;
+      workload = paramLabel(params);
+      isPeer = method.startsWith("forkJoin") || method.startsWith("threadPool");
+    }
     Result<?> primary = r.getPrimaryResult();
     double alloc = Double.NaN;
     for (String key : r.getSecondaryResults().keySet()) {
@@ -92,14 +108,23 @@ public final class ReportWriter {
       }
     }
     Statistics samples = params.getMode() == Mode.SampleTime ? primary.getStatistics() : null;
-    return new Row(className, benchmark.substring(dot + 1), paramLabel(params), primary.getScore(),
-        primary.getScoreError(), primary.getScoreUnit(), alloc, samples);
+    return new Row(className, pool, workload, isPeer, primary.getScore(), primary.getScoreError(),
+        primary.getScoreUnit(), alloc, samples);
+  }
+
+  /** {@return the class's {@link PoolParameter}, or null when it has none or is not on this class path} */
+  private static PoolParameter poolParameter(String className) {
+    try {
+      return Class.forName(className, false, ReportWriter.class.getClassLoader()).getAnnotation(PoolParameter.class);
+    } catch (ClassNotFoundException e) {
+      return null;
+    }
   }
 
   /** {@return score divided by the best peer score of the same workload, NaN without peers} */
   private static double ratio(Row row, List<Row> rows) {
     double best = rows.stream()
-        .filter(r -> r.isPeer() && r.workload.equals(row.workload))
+        .filter(r -> r.isPeer && r.workload.equals(row.workload))
         .mapToDouble(Row::score).min().orElse(Double.NaN);
     return row.score / best;
   }
@@ -108,8 +133,10 @@ public final class ReportWriter {
     StringBuilder md = new StringBuilder();
     md.append("# ZeroPool benchmark report\n\n")
         .append(settings).append(".\n\n")
-        .append("Lower is better. *vs best JDK peer* divides the score by the fastest ForkJoinPool or ")
-        .append("ThreadPoolExecutor variant of the same workload (below 1.00 = faster than the best JDK pool). ")
+        .append("Lower is better. *vs best peer* divides the score by the fastest peer of the same workload ")
+        .append("(below 1.00 = faster than the best peer): the ForkJoinPool and ThreadPoolExecutor methods, or, ")
+        .append("where the pool is a parameter, its peer values (`Dispatchers.Default`, fixed-pool and ForkJoinPool ")
+        .append("dispatchers for coroutines, no metrics hook, the Java batch builder). ")
         .append("*alloc* is JMH's `gc.alloc.rate.norm`, bytes allocated per operation by all threads.\n\n")
         .append("![ratio chart](").append(chartFile).append(")\n");
     for (Map.Entry<String, List<Row>> e : byClass.entrySet()) {
@@ -125,7 +152,7 @@ public final class ReportWriter {
   /** {@return the Markdown table of one benchmark class; also pasted into the class's header comment} */
   static String classTable(List<Row> rows) {
     StringBuilder md = new StringBuilder(
-        "| workload | pool | score (ns/op) | ± error | vs best JDK peer | alloc (B/op) |\n"
+        "| workload | pool | score (ns/op) | ± error | vs best peer | alloc (B/op) |\n"
             + "|---|---|---:|---:|---:|---:|\n");
     for (Row r : sorted(rows)) {
       md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", r.workload, r.pool,
@@ -165,28 +192,35 @@ public final class ReportWriter {
     return Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, "%.2f", ratio);
   }
 
-  /** {@return greens for ZeroPool, blues for ForkJoinPool, oranges for ThreadPoolExecutor, darker first} */
-  private static Color colour(String pool, Set<String> pools) {
-    String family = pool.startsWith("zeroPool") ? "zeroPool" : pool.startsWith("forkJoin") ? "forkJoin" : "threadPool";
-    int shade = (int) pools.stream().filter(p -> p.startsWith(family)).takeWhile(p -> !p.equals(pool)).count();
-    int[] palette = family.equals("zeroPool") ? new int[] {0x1b7837, 0x5aae61, 0xa6dba0}
-        : family.equals("forkJoin") ? new int[] {0x2166ac, 0x67a9cf, 0xd1e5f0} : new int[] {0xe08214, 0xfdb863, 0xfee0b6};
+  /** {@return greens for ZeroPool, blues for ForkJoinPool peers, oranges for the other peers, darker first} */
+  private static Color colour(String pool, Set<String> pools, Set<String> peers) {
+    int family = family(pool, peers);
+    int shade = (int) pools.stream().filter(p -> family(p, peers) == family).takeWhile(p -> !p.equals(pool)).count();
+    int[] palette = family == 0 ? new int[] {0x1b7837, 0x5aae61, 0xa6dba0}
+        : family == 1 ? new int[] {0x2166ac, 0x67a9cf, 0xd1e5f0} : new int[] {0xe08214, 0xfdb863, 0xfee0b6};
     return new Color(palette[Math.min(shade, palette.length - 1)]);
   }
 
-  /** One bar chart per benchmark class, stacked in one PNG: bars are the ratio to the best JDK peer. */
+  /** {@return 0 for ZeroPool, 1 for a ForkJoinPool peer, 2 for any other peer} */
+  private static int family(String pool, Set<String> peers) {
+    return !peers.contains(pool) ? 0 : pool.toLowerCase(Locale.ROOT).startsWith("forkjoin") ? 1 : 2;
+  }
+
+  /** One bar chart per benchmark class, stacked in one PNG: bars are the ratio to the best peer. */
   private static void writeChart(Map<String, List<Row>> byClass, Path file) throws IOException {
     List<Chart<?, ?>> charts = new ArrayList<>();
     for (Map.Entry<String, List<Row>> e : byClass.entrySet()) {
       List<Row> rows = e.getValue();
       CategoryChart chart = new CategoryChartBuilder().width(1100).height(420)
-          .title(e.getKey() + ": time relative to the best JDK pool (lower is better)")
-          .yAxisTitle("× best JDK peer").build();
+          .title(e.getKey() + ": time relative to the best peer (lower is better)")
+          .yAxisTitle("× best peer").build();
       chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-      chart.getStyler().setXAxisLabelRotation(10);
       List<String> workloads = new ArrayList<>(rows.stream().map(Row::workload)
           .map(w -> w.isEmpty() ? "default" : w).collect(Collectors.toCollection(LinkedHashSet::new)));
+      // Many long labels (the scaling set's parameter grid) overlap unless they stand steeper.
+      chart.getStyler().setXAxisLabelRotation(workloads.size() > 8 ? 45 : 10);
       Set<String> pools = rows.stream().map(Row::pool).collect(Collectors.toCollection(LinkedHashSet::new));
+      Set<String> peers = rows.stream().filter(Row::isPeer).map(Row::pool).collect(Collectors.toSet());
       for (String pool : pools) {
         List<Double> values = new ArrayList<>();
         for (String w : workloads) {
@@ -195,7 +229,7 @@ public final class ReportWriter {
               .mapToDouble(r -> ratio(r, rows)).filter(v -> !Double.isNaN(v))
               .findFirst().orElse(0));
         }
-        chart.addSeries(pool, workloads, values).setFillColor(colour(pool, pools));
+        chart.addSeries(pool, workloads, values).setFillColor(colour(pool, pools, peers));
       }
       charts.add(chart);
     }

@@ -9,6 +9,8 @@ import dev.zeropool.coroutines.buildBatch
 import dev.zeropool.coroutines.submitBatch
 import java.util.concurrent.ExecutorService
 import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
@@ -17,8 +19,8 @@ import kotlinx.coroutines.yield
 import kotlinx.coroutines.asCoroutineDispatcher as asKotlinxDispatcher
 
 /**
- * The Kotlin side of [CoroutineDispatcherBenchmark] and [BatchDslBenchmark]: the coroutine workloads,
- * written once and run on whichever dispatcher the benchmark passes, and the batch-DSL calls.
+ * The workloads of [CoroutineBenchmark], [ScalingCoroutineBenchmark] and [BatchDslBenchmark]: the coroutine
+ * workloads, written once and run on whichever dispatcher the benchmark passes, and the batch-DSL calls.
  *
  * Every workload starts from the calling (benchmark) thread with `runBlocking` and returns only when
  * every coroutine it started has finished, so one call is one complete, self-checking operation.
@@ -81,6 +83,21 @@ public object CoroutineWorkloads {
             }
         }
         coroutines.toLong() * yields
+    }
+
+    /**
+     * Starts [coroutines] `async` coroutines on [dispatcher] that each run [steps] LCG steps (800 steps are
+     * about 1 µs), and sums their results with `awaitAll`. Returns the checked sum.
+     */
+    @JvmStatic
+    public fun asyncFanOut(dispatcher: CoroutineDispatcher, coroutines: Int, steps: Int): Long = runBlocking {
+        val sum = withContext(dispatcher) {
+            List(coroutines) { i -> async { Kernels.lcg(i.toLong(), steps) } }.awaitAll().sum()
+        }
+        var expected = 0L
+        for (i in 0 until coroutines) expected += Kernels.lcg(i.toLong(), steps)
+        check(sum == expected) { "fan-out sum $sum, expected $expected" }
+        sum
     }
 
     /**
