@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -31,8 +33,9 @@ import org.openjdk.jmh.util.Statistics;
  * ratio against the best peer of the same workload, allocation per operation) and a PNG chart of the
  * ratios.
  *
- * <p>By default a row's <em>pool</em> is its benchmark method and its <em>workload</em> its parameters;
- * methods named {@code forkJoin...} or {@code threadPool...} are the peers. A class annotated with
+ * <p>By default a row's <em>pool</em> is its benchmark method and its <em>workload</em> its parameters
+ * (plus the kernel, for methods named {@code <kernel><Pool>...} such as {@code sumForkJoinParallelStream});
+ * methods whose pool part is {@code forkJoin...} or {@code threadPool...} are the peers. A class annotated with
  * {@link PoolParameter} selects its pool with a parameter instead: the row's pool is that parameter's
  * value, its workload the method plus the other parameters, and the annotation's values are the peers.
  * Every row of a workload is divided by the fastest peer of that workload, so 0.5 means twice as fast as
@@ -45,6 +48,14 @@ public final class ReportWriter {
   private ReportWriter() {}
 
   /** One benchmark method with one parameter set. */
+  /**
+   * A method named {@code <kernel><Pool>...} (e.g. {@code sumForkJoinParallelStream}) measures one
+   * kernel of several in its class: its kernel joins the workload, so it is compared only with the
+   * same kernel's peers. Methods that start with the pool ({@code zeroPoolBatch}) have no kernel.
+   */
+  private static final Pattern KERNEL_AND_POOL =
+      Pattern.compile("([a-z][a-zA-Z]*?)(ZeroPool|ForkJoin|ThreadPool|Sequential)[A-Za-z0-9]*");
+
   private record Row(String className, String pool, String workload, boolean isPeer, double score,
       double error, String unit, double allocPerOp, Statistics samples) {}
 
@@ -95,9 +106,12 @@ public final class ReportWriter {
       workload = others.isEmpty() ? method : method + ", " + others;
       isPeer = Arrays.asList(poolParameter.peers()).contains(pool);
     } else {
+      Matcher named = KERNEL_AND_POOL.matcher(method);
+      String kernel = named.matches() ? named.group(1) : "";
       pool = method;
-      workload = paramLabel(params);
-      isPeer = method.startsWith("forkJoin") || method.startsWith("threadPool");
+      workload = kernel.isEmpty() ? paramLabel(params) : kernel + ", " + paramLabel(params);
+      String poolPart = method.substring(kernel.length()).toLowerCase(Locale.ROOT);
+      isPeer = poolPart.startsWith("forkjoin") || poolPart.startsWith("threadpool");
     }
     Result<?> primary = r.getPrimaryResult();
     double alloc = Double.NaN;
