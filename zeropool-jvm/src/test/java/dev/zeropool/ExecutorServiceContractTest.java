@@ -86,7 +86,7 @@ class ExecutorServiceContractTest {
   void invokeAllRunsEverythingAndWithATimeoutCancelsWhatIsLeft() throws Exception {
     List<Future<String>> all = pool.invokeAll(List.of(() -> "a", () -> "b", () -> "c"));
     assertEquals("abc", all.get(0).get() + all.get(1).get() + all.get(2).get());
-    List<Future<String>> timed = pool.invokeAll(List.of(() -> "fast", sleeper(10_000, "slow")), 200, TimeUnit.MILLISECONDS);
+    List<Future<String>> timed = pool.invokeAll(List.of(() -> "fast", sleeper(60_000, "slow")), 2, TimeUnit.SECONDS);
     assertEquals("fast", timed.get(0).get());
     assertTrue(timed.get(1).isCancelled());
   }
@@ -171,9 +171,9 @@ class ExecutorServiceContractTest {
       }
     });
     caller.start();
-    Thread.sleep(100);
+    Waits.state(caller, Thread.State.WAITING, Thread.State.TIMED_WAITING); // blocked in invokeAll
     caller.interrupt();
-    caller.join(10_000);
+    Waits.ended(caller);
     assertInstanceOf(InterruptedException.class, thrown.get());
   }
 

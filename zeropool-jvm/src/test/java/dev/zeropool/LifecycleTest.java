@@ -82,24 +82,28 @@ class LifecycleTest {
       created.add(t);
       return t;
     }).build();
+    Gate first = new Gate();
+    Gate second = new Gate();
     try {
-      CountDownLatch hold = new CountDownLatch(1);
-      pool.submitTask(BLOCK, hold); // one worker busy until the fatal batch is queued
-      Thread.sleep(20);
+      Waits.parked(pool);
+      first.run(pool, Gate.HOLD); // both workers held until the fatal batch is queued
+      second.run(pool, Gate.HOLD);
       AtomicInteger ran = new AtomicInteger();
+      AtomicInteger[] counts = new AtomicInteger[40];
+      java.util.Arrays.fill(counts, ran);
+      // The worker released first takes a run that starts with the fatal task and goes on with
+      // counting tasks: they must run before its thread dies, and the rest after it.
       TaskFuture fatal = pool.submitBatch(TaskBatch.builder()
           .add(p -> { throw new ThreadDeath(); }, null)
-          .add(COUNT, ran)
+          .addAll(COUNT, counts)
           .build());
-      hold.countDown();
+      first.release();
       // A timed await never helps, so the fatal task surely runs on a worker, not on this thread.
       assertInstanceOf(ThreadDeath.class,
-          assertThrows(CompletionException.class, () -> fatal.await(10, TimeUnit.SECONDS)).getCause());
-      assertEquals(1, ran.get(), "the rest of the dying worker's run still ran");
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (created.size() < 3 && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
+          assertThrows(CompletionException.class, () -> fatal.await(Waits.SECONDS, TimeUnit.SECONDS)).getCause());
+      assertEquals(40, ran.get(), "every other task of the batch ran, those of the dying worker's run too");
+      second.release();
+      Waits.until(() -> created.size() >= 3, "a replacement thread was created");
       assertEquals(3, created.size(), "one replacement thread");
       assertEquals(2, created.stream().filter(Thread::isAlive).count(), "the pool keeps its size");
       assertTrue(uncaught.stream().anyMatch(e -> e instanceof ThreadDeath), "the death was reported");
@@ -110,9 +114,14 @@ class LifecycleTest {
         BLOCK.run(release);
       };
       pool.submitBatch(meet, new Object[] {1, 2}, TaskOptions.DEFAULT);
-      assertTrue(both.await(10, TimeUnit.SECONDS), "two workers run side by side again");
-      release.countDown();
+      try {
+        assertTrue(both.await(10, TimeUnit.SECONDS), "two workers run side by side again");
+      } finally {
+        release.countDown();
+      }
     } finally {
+      first.release();
+      second.release();
       pool.shutdownNow();
     }
   }
@@ -135,9 +144,12 @@ class LifecycleTest {
       TaskFuture batch = pool.submitBatch(TaskBatch.builder().add(first, null)
           .addAll(COUNT, ran, ran, ran).build(), cancellable);
       TaskFuture other = pool.submitTask(COUNT, ran); // not cancellable
-      assertTrue(running.await(10, TimeUnit.SECONDS));
-      token.cancel();
-      hold.countDown();
+      try {
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        token.cancel();
+      } finally {
+        hold.countDown();
+      }
       assertThrows(CancellationException.class, batch::join);
       other.join();
       assertEquals(2, ran.get(), "the running task finished, the three queued ones were skipped, the other ran");
@@ -154,11 +166,16 @@ class LifecycleTest {
         started.countDown();
         BLOCK.run(hold);
       });
-      assertTrue(started.await(10, TimeUnit.SECONDS));
       AtomicInteger ran = new AtomicInteger();
-      TaskFuture f = pool.submitBatch(COUNT, new AtomicInteger[] {ran, ran});
-      assertTrue(f.cancel());
-      hold.countDown();
+      TaskFuture f;
+      try {
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        f = pool.submitBatch(COUNT, new AtomicInteger[] {ran, ran});
+        assertFalse(f.isDone());
+        assertTrue(f.cancel());
+      } finally {
+        hold.countDown();
+      }
       assertThrows(CancellationException.class, f::join);
       assertEquals(0, ran.get());
       assertFalse(f.cancel(), "already done");
@@ -170,14 +187,17 @@ class LifecycleTest {
   @Test
   void foregroundWorkIsTakenBeforeBackgroundWork() throws Exception {
     try (ZeroPool pool = ZeroPool.create(1)) {
-      CountDownLatch hold = new CountDownLatch(1);
-      pool.execute(() -> BLOCK.run(hold));
-      Thread.sleep(20);
       List<String> order = new CopyOnWriteArrayList<>();
       TaskFn<String> record = order::add;
-      TaskFuture bg = pool.submitBatch(record, new String[] {"b1", "b2"}, TaskOptions.BACKGROUND);
-      TaskFuture fg = pool.submitBatch(record, new String[] {"f1", "f2"});
-      hold.countDown();
+      Gate gate = Gate.hold(pool);
+      TaskFuture bg;
+      TaskFuture fg;
+      try {
+        bg = pool.submitBatch(record, new String[] {"b1", "b2"}, TaskOptions.BACKGROUND);
+        fg = pool.submitBatch(record, new String[] {"f1", "f2"});
+      } finally {
+        gate.release();
+      }
       assertTrue(fg.await(10, TimeUnit.SECONDS));
       assertTrue(bg.await(10, TimeUnit.SECONDS));
       assertEquals(List.of("f1", "f2", "b1", "b2"), order);
@@ -198,7 +218,7 @@ class LifecycleTest {
         }
       };
       for (int burst = 0; burst < 200 && !bg.isDone(); burst++) {
-        pool.submitBatch(busy, new Object[50]).await(10, TimeUnit.SECONDS);
+        assertTrue(pool.submitBatch(busy, new Object[50]).await(10, TimeUnit.SECONDS));
         Thread.sleep(1); // the gap between bursts
       }
       assertTrue(bg.await(10, TimeUnit.SECONDS));
@@ -220,15 +240,18 @@ class LifecycleTest {
       started.countDown();
       BLOCK.run(release);
     };
-    pool.submitBatch(startThenBlock, new CountDownLatch[] {hold, hold});
-    assertTrue(started.await(10, TimeUnit.SECONDS)); // both workers run one each
-    Thread.sleep(20); // and have left the idle stack's bookkeeping behind
-    pool.execute(() -> { });
-    PoolStats busy = pool.stats();
-    assertEquals(2, busy.busyWorkers());
-    assertEquals(0, busy.parkedWorkers());
-    assertEquals(1, busy.queuedTasks());
-    hold.countDown();
+    try {
+      Waits.parked(pool); // so each blocking task pops a parked worker off the idle list
+      pool.submitBatch(startThenBlock, new CountDownLatch[] {hold, hold});
+      assertTrue(started.await(10, TimeUnit.SECONDS)); // both workers run one each
+      pool.execute(() -> { });
+      PoolStats busy = pool.stats();
+      assertEquals(2, busy.busyWorkers());
+      assertEquals(0, busy.parkedWorkers());
+      assertEquals(1, busy.queuedTasks());
+    } finally {
+      hold.countDown();
+    }
     pool.shutdown();
     assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> pool.execute(() -> { }));
     assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));

@@ -249,29 +249,29 @@ class ZeroPoolTest {
   @Test
   void awaitIsInterruptibleAndJoinIsNot() throws Exception {
     ZeroPool pool = pool(1);
-    CountDownLatch latch = new CountDownLatch(1);
-    CountDownLatch started = new CountDownLatch(1);
-    pool.execute(started::countDown);
-    TaskFuture f = pool.submitTask(BLOCK, latch);
-    assertTrue(started.await(30, TimeUnit.SECONDS));
-    while (pool.stats().queuedTasks() > 0) { // the worker has taken BLOCK: no waiter can run it in place
-      Thread.onSpinWait();
+    Gate gate = new Gate();
+    try {
+      TaskFuture f = gate.run(pool, Gate.HOLD); // on the worker: a joiner has nothing to help with
+      Thread.currentThread().interrupt();
+      assertThrows(InterruptedException.class, () -> f.await(10, TimeUnit.SECONDS));
+      assertFalse(Thread.interrupted(), "await consumed the interrupt it threw for");
+      AtomicReference<Boolean> interruptedAfterJoin = new AtomicReference<>();
+      Thread joiner = new Thread(() -> {
+        f.join();
+        interruptedAfterJoin.set(Thread.currentThread().isInterrupted());
+      }, "joiner");
+      joiner.start();
+      Waits.state(joiner, Thread.State.WAITING); // parked in join
+      joiner.interrupt();
+      joiner.join(100); // a join that gave up on the interrupt would end here
+      assertTrue(joiner.isAlive(), "join keeps waiting when interrupted");
+      assertFalse(f.isDone());
+      gate.release();
+      Waits.ended(joiner);
+      assertEquals(Boolean.TRUE, interruptedAfterJoin.get(), "join re-asserts the interrupt");
+    } finally {
+      gate.release();
     }
-    Thread.currentThread().interrupt();
-    assertThrows(InterruptedException.class, () -> f.await(10, TimeUnit.SECONDS));
-    AtomicReference<Boolean> interruptedAfterJoin = new AtomicReference<>();
-    Thread joiner = new Thread(() -> {
-      f.join();
-      interruptedAfterJoin.set(Thread.currentThread().isInterrupted());
-    });
-    joiner.start();
-    Thread.sleep(50);
-    joiner.interrupt();
-    Thread.sleep(50);
-    assertTrue(joiner.isAlive(), "join keeps waiting when interrupted");
-    latch.countDown();
-    joiner.join(10_000);
-    assertEquals(Boolean.TRUE, interruptedAfterJoin.get(), "join re-asserts the interrupt");
   }
 
   @Test
@@ -292,7 +292,7 @@ class ZeroPoolTest {
       t.start();
     }
     for (Thread t : waiters) {
-      t.join(10_000);
+      Waits.ended(t);
     }
     assertEquals(4, ok.get());
   }
@@ -347,7 +347,6 @@ class ZeroPoolTest {
       started.countDown();
       BLOCK.run(hold);
     });
-    assertTrue(started.await(10, TimeUnit.SECONDS));
     Cell other = new Cell(1);
     pool.submitTask(SQUARE, other); // someone else's task, at the head of the queue
     Cell[] mine = cells(3);
@@ -406,25 +405,30 @@ class ZeroPoolTest {
   // ---- wake-ups ----
 
   @Test
-  void aSubmissionWakesAtMostAsManyWorkersAsCanHelp() throws Exception {
+  void aSubmissionWakesAsManyWorkersAsCanHelpAndNoMore() throws Exception {
     ZeroPool pool = pool(4);
-    awaitIdle(pool, 4);
-    long before = pool.core().wakeUps();
-    CountDownLatch hold = new CountDownLatch(1);
-    TaskFuture one = pool.submitTask(BLOCK, hold);
-    Thread.sleep(50);
-    assertEquals(1, pool.core().wakeUps() - before, "one task wakes one worker");
-    hold.countDown();
-    one.join();
-    awaitIdle(pool, 4);
-    before = pool.core().wakeUps();
+    Waits.parked(pool);
+    long before = pool.stats().wakeUps();
+    Gate one = new Gate();
+    CountDownLatch bothStarted = new CountDownLatch(2);
     CountDownLatch hold2 = new CountDownLatch(1);
-    TaskFuture two = pool.submitBatch(BLOCK, new CountDownLatch[] {hold2, hold2});
-    Thread.sleep(50);
-    long woken = pool.core().wakeUps() - before;
-    assertTrue(woken >= 1 && woken <= 2, "two tasks wake at most two workers: " + woken);
-    hold2.countDown();
-    two.join();
+    try {
+      one.run(pool, Gate.HOLD);
+      assertEquals(1, pool.stats().wakeUps() - before, "one task wakes one worker");
+      one.release();
+      Waits.parked(pool);
+      before = pool.stats().wakeUps();
+      pool.submitBatch(latches -> {
+        latches[0].countDown();
+        BLOCK.run(latches[1]);
+      }, new CountDownLatch[][] {{bothStarted, hold2}, {bothStarted, hold2}});
+      Waits.open(bothStarted, "two blocking tasks need two workers");
+      assertEquals(2, pool.stats().wakeUps() - before, "two blocking tasks wake exactly two workers");
+      assertEquals(2, pool.stats().parkedWorkers(), "the other two stay parked");
+    } finally {
+      one.release();
+      hold2.countDown();
+    }
   }
 
   @Test
@@ -453,20 +457,15 @@ class ZeroPoolTest {
       return t;
     }).build());
     pool.submitBatch(SQUARE, cells(10_000)).join();
-    awaitIdle(pool, 2);
+    Waits.parked(pool);
     java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
     long before = workers.stream().mapToLong(t -> mx.getThreadCpuTime(t.getId())).sum();
+    long start = System.nanoTime();
     Thread.sleep(500);
+    long window = System.nanoTime() - start;
     long used = workers.stream().mapToLong(t -> mx.getThreadCpuTime(t.getId())).sum() - before;
-    assertTrue(used < TimeUnit.MILLISECONDS.toNanos(20), "idle workers used " + used / 1000 + " µs of CPU in 500 ms");
-  }
-
-  static void awaitIdle(ZeroPool pool, int workers) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (pool.core().idleWorkers() < workers) {
-      assertTrue(System.nanoTime() < deadline, "workers never went idle");
-      Thread.sleep(1);
-    }
+    // A spinning worker would use about the whole window; parked ones use next to nothing.
+    assertTrue(used < window / 10, "idle workers used " + used / 1000 + " µs of CPU in " + window / 1000 + " µs");
   }
 
   // ---- lifecycle ----

@@ -102,8 +102,13 @@ class FlowSpec : FunSpec({
     }
 
     test("a flow can be collected twice, each time with fresh state") {
-        val mapped = (1..30).asFlow().mapParallel(pool, 3) { it * it }
-        (mapped.toList() == mapped.toList()).shouldBeTrue()
+        val transformed = AtomicInteger()
+        val mapped = (1..30).asFlow().mapParallel(pool, 3) { transformed.incrementAndGet(); it * it }
+        val expected = (1..30).map { it * it }
+        mapped.toList() shouldBe expected
+        transformed.get() shouldBe 30
+        mapped.toList() shouldBe expected
+        transformed.get() shouldBe 60 // the second collection ran the transform again, for every element
     }
     test("mapParallel without a concurrency uses one element per worker") {
         ZeroPool.create(3).use { three ->

@@ -11,8 +11,11 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Linearizability of {@link TaskQueue} against a sequential FIFO, with single and batch offers from
- * several producers and polls from several consumers. Rings of four slots (batches of three) force the full-ring close,
- * the successor hand-over and the drained-ring move on almost every operation.
+ * several producers, polls from several consumers and a shutdown racing them (every offer is either
+ * accepted before it or refused after it; accepted work can still be polled). Rings of four slots
+ * (batches of three) force the full-ring close, the successor hand-over and the drained-ring move on
+ * almost every operation. Runs of several slots and the completion filter are checked by
+ * {@link TaskQueueRunLincheckTest}.
  * Iterations: {@code -Dzeropool.lincheck.iterations} (small in CI).
  */
 public class TaskQueueLincheckTest {
@@ -49,6 +52,16 @@ public class TaskQueueLincheckTest {
     return queue.isEmpty();
   }
 
+  @Operation
+  public void shutDown() {
+    queue.shutDown();
+  }
+
+  @Operation
+  public boolean isShutDown() {
+    return queue.isShutDown();
+  }
+
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void modelChecking() {
@@ -73,15 +86,19 @@ public class TaskQueueLincheckTest {
         .check(getClass());
   }
 
-  /** The specification: a plain FIFO. */
+  /** The specification: a plain FIFO that refuses offers once shut down. */
   public static final class SequentialFifo {
     private final ArrayDeque<Integer> fifo = new ArrayDeque<>();
+    private boolean shut;
 
     public boolean offer(int value) {
-      return fifo.add(value);
+      return !shut && fifo.add(value);
     }
 
     public int offerBatch(int value) {
+      if (shut) {
+        return 0;
+      }
       fifo.add(value);
       fifo.add(value + 100);
       fifo.add(value + 200);
@@ -94,6 +111,14 @@ public class TaskQueueLincheckTest {
 
     public boolean isEmpty() {
       return fifo.isEmpty();
+    }
+
+    public void shutDown() {
+      shut = true;
+    }
+
+    public boolean isShutDown() {
+      return shut;
     }
   }
 }
