@@ -45,10 +45,11 @@ public final class Report {
   public static final List<Class<?>> SUITE =
       List.of(BatchBenchmark.class, JobStreamBenchmark.class, LatencyBenchmark.class,
           ExecutorServiceBenchmark.class, MetricsOverheadBenchmark.class, CoroutineDispatcherBenchmark.class,
-          BatchDslBenchmark.class);
+          BatchDslBenchmark.class, PinnedBenchmark.class);
 
   /** Classes whose {@code workers} parameter defaults to 0 (one per processor): the report shows the real count. */
-  private static final Set<Class<?>> SIZED_BY_MACHINE = Set.of(BatchBenchmark.class, LatencyBenchmark.class);
+  private static final Set<Class<?>> SIZED_BY_MACHINE = Set.of(BatchBenchmark.class, LatencyBenchmark.class,
+      PinnedBenchmark.class);
 
   /** How long and how often each benchmark runs. */
   enum RunMode {

@@ -7,7 +7,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The future of one message: a plain {@link CompletableFuture} that knows which thread will complete
- * it, so that blocking on it <em>from that very thread</em> fails at once instead of deadlocking.
+ * it, so that blocking on it <em>from that very thread</em> fails at once instead of deadlocking, and
+ * so that a blocking wait can first spin for the pool's spin window (a quick reply is then caught
+ * without parking the waiter and paying for its wake-up).
  *
  * <h2>Invariant</h2>
  * Only {@link #owner} completes it (or the sender, by cancelling). A thread that blocks in
@@ -19,35 +21,46 @@ import java.util.concurrent.TimeoutException;
  */
 final class PinnedFuture<T> extends CompletableFuture<T> {
 
-  private final Thread owner;
+  private final PinnedThread<?> owner;
 
-  PinnedFuture(Thread owner) {
+  PinnedFuture(PinnedThread<?> owner) {
     this.owner = owner;
   }
 
   @Override
   public T join() {
-    refuseSelfWait();
+    beforeBlocking();
     return super.join();
   }
 
   @Override
   public T get() throws InterruptedException, ExecutionException {
-    refuseSelfWait();
+    beforeBlocking();
     return super.get();
   }
 
   @Override
   public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-    refuseSelfWait();
+    beforeBlocking();
     return super.get(timeout, unit);
   }
 
-  private void refuseSelfWait() {
-    if (!isDone() && Thread.currentThread() == owner) {
+  /** Refuses a wait that can never end, then spins for the spin window while the reply may be close. */
+  private void beforeBlocking() {
+    if (isDone()) {
+      return;
+    }
+    if (Thread.currentThread() == owner) {
       throw new IllegalStateException("waiting on a message to an item on this same pinned thread ("
           + owner.getName() + ") would deadlock: the thread runs one message at a time; compose with "
           + "thenApply/thenAccept instead, or route the two items to different threads");
+    }
+    long window = owner.pool.spinWindowNanos;
+    if (window > 0) {
+      long deadline = System.nanoTime() + window;
+      while (!isDone() && System.nanoTime() - deadline < 0) {
+        Thread.onSpinWait();
+      }
     }
   }
 }

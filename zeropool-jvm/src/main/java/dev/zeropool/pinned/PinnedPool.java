@@ -472,9 +472,11 @@ public final class PinnedPool<S> implements PinnedSender<S>, AutoCloseable {
     }
 
     /**
-     * How long an idle thread spins, re-checking its inbox, before it parks (default 0: park at once,
-     * no CPU when idle). A few tens of microseconds can halve a request/reply round trip when
-     * messages come back to back, at the price of that much CPU per idle moment and thread.
+     * How long an idle pinned thread spins, re-checking its inbox, before it parks, and how long a
+     * thread blocked in {@code join}/{@code get} on a message's future spins before it parks (default 0:
+     * park at once, no CPU when idle). When requests and replies come back to back, a few tens of
+     * microseconds save both OS wake-ups of a round trip, at the price of that much CPU per idle moment
+     * per thread; on a machine with fewer cores than spinning threads it can cost more than it saves.
      *
      * <pre>{@code builder.spinWindow(Duration.ofNanos(20_000));}</pre>
      *

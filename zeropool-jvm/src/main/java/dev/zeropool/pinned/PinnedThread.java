@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  *
  * <h2>Spin window</h2>
  * Before parking the thread may spin (re-reading the inbox with {@link Thread#onSpinWait()}) for the
- * pool's spin window, so that a reply that comes back quickly is caught without an OS wake-up. The
+ * pool's spin window, so that a request that follows quickly is caught without an OS wake-up. The
  * default is 0: an idle pinned thread costs no CPU at all.
  */
 final class PinnedThread<S> extends Thread implements MpscInbox.Sink {

@@ -3,6 +3,7 @@ package dev.zeropool.pinned;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Timeout;
  * nearly every burst closes a ring and links a successor), pausing now and then so that the pinned
  * threads go idle and park. Each sender owns its ids, so it can predict every answer exactly from its
  * own sequential model; every future must complete with the predicted answer, and every message must
- * run exactly once. Size: {@code -Dzeropool.stress.items} scales the operations per sender.
+ * run exactly once; once with parking at once, once with a spin window before parking and before a
+ * blocked {@code get} parks. Size: {@code -Dzeropool.stress.items} scales the operations per sender.
  */
 class PinnedPoolStressTest {
 
@@ -34,6 +36,16 @@ class PinnedPoolStressTest {
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void randomAddsSendsAndRemovesFromManySendersLoseNothing() throws Exception {
+    run(Duration.ZERO);
+  }
+
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void theSameWithASpinWindowBeforeParkingAndBlocking() throws Exception {
+    run(Duration.ofNanos(20_000));
+  }
+
+  private void run(Duration spinWindow) throws Exception {
     int senders = 4;
     AtomicLong ran = new AtomicLong();
     ItemFn<long[], Long, Long> countedAdd = (cell, by) -> {
@@ -42,7 +54,8 @@ class PinnedPoolStressTest {
     };
     ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
     long[] sent = new long[senders];
-    try (PinnedPool<long[]> pool = PinnedPool.<long[]>builder().threads(3).inboxCapacity(2).build()) {
+    try (PinnedPool<long[]> pool = PinnedPool.<long[]>builder().threads(3).inboxCapacity(2)
+        .spinWindow(spinWindow).build()) {
       CountDownLatch start = new CountDownLatch(1);
       List<Thread> threads = new ArrayList<>();
       for (int s = 0; s < senders; s++) {
