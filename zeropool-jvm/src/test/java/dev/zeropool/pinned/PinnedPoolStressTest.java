@@ -45,6 +45,42 @@ class PinnedPoolStressTest {
     run(Duration.ofNanos(20_000));
   }
 
+  /**
+   * Round trips one at a time, so that the pinned threads park between nearly every pair of messages
+   * and each message has to wake its thread: a lost wake-up would hang a sender (and fail the timeout).
+   */
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void noWakeUpIsLostWhenEveryMessageFindsItsThreadParked() throws Exception {
+    int senders = 4;
+    int rounds = Math.max(2_000, OPS / 20);
+    ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+    try (PinnedPool<long[]> pool = PinnedPool.create(2)) {
+      List<Thread> threads = new ArrayList<>();
+      for (int s = 0; s < senders; s++) {
+        long id = s;
+        threads.add(new Thread(() -> {
+          try {
+            pool.add(id, () -> new long[1]).get(60, TimeUnit.SECONDS);
+            for (long i = 1; i <= rounds; i++) {
+              long got = pool.send(id, ADD, 1L).get(60, TimeUnit.SECONDS);
+              if (got != i) {
+                wrong.add("item " + id + " answered " + got + " to round " + i);
+              }
+            }
+          } catch (Exception e) {
+            wrong.add(e.toString());
+          }
+        }));
+      }
+      threads.forEach(Thread::start);
+      for (Thread t : threads) {
+        t.join();
+      }
+    }
+    assertTrue(wrong.isEmpty(), () -> String.valueOf(wrong));
+  }
+
   private void run(Duration spinWindow) throws Exception {
     int senders = 4;
     AtomicLong ran = new AtomicLong();
