@@ -20,7 +20,7 @@ import kotlinx.coroutines.suspendCancellableCoroutine
  * [dev.zeropool.pinned.ScriptedSender] in unit tests.
  *
  * ```
- * val ADD = ItemFn<Counter, Long, Long> { counter, by -> counter.value += by }
+ * val ADD = ItemFn<Counter, Long, Long> { counter, by -> counter.value += by; counter.value }
  *
  * val total: Long = pool.sendAwait(7, ADD, 5L)   // suspends; the caller's thread is free meanwhile
  * ```

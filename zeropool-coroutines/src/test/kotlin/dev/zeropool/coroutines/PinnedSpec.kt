@@ -27,7 +27,10 @@ private class Counter {
     var value = 0L
 }
 
-private val ADD = ItemFn<Counter, Long, Long> { c, by -> c.value += by }
+private val ADD = ItemFn<Counter, Long, Long> { c, by ->
+    c.value += by
+    c.value
+}
 private val GET = ItemFn<Counter, Unit?, Long> { c, _ -> c.value }
 
 class PinnedSpec : FunSpec({
@@ -72,6 +75,7 @@ class PinnedSpec : FunSpec({
                 blocked.countDown()
                 release.await(20, TimeUnit.SECONDS)
                 c.value += 1
+                c.value
             }
             try {
                 runBlocking {
