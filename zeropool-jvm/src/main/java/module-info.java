@@ -1,6 +1,7 @@
 /**
- * ZeroPool: a thread pool for many small tasks. The API is the package {@link dev.zeropool};
- * {@code dev.zeropool.internal} holds the machinery and is not exported.
+ * ZeroPool: a thread pool for many small tasks. The API is the package {@link dev.zeropool}, and
+ * {@link dev.zeropool.pinned} for pinned items; {@code dev.zeropool.internal} holds the machinery and
+ * is not exported.
  *
  * <p>On the module path:
  * <pre>{@code
@@ -16,6 +17,7 @@
  */
 module dev.zeropool {
   exports dev.zeropool;
+  exports dev.zeropool.pinned;
 
   requires static affinity;
 }

@@ -51,7 +51,8 @@ public final class Report {
   public static final List<Class<?>> SUITE =
       List.of(BatchBenchmark.class, JobStreamBenchmark.class, LatencyBenchmark.class,
           ExecutorServiceBenchmark.class, MetricsOverheadBenchmark.class, CoroutineBenchmark.class,
-          BatchDslBenchmark.class, ForkJoinLoopBenchmark.class, ForkJoinRecursionBenchmark.class);
+          BatchDslBenchmark.class, ForkJoinLoopBenchmark.class, ForkJoinRecursionBenchmark.class,
+          PinnedBenchmark.class);
 
   /**
    * The scaling set, run by {@code Report scaling} and not by {@code quick}/{@code full}: too many parameter
@@ -61,7 +62,7 @@ public final class Report {
 
   /** Classes whose {@code workers} parameter defaults to 0 (one per processor): the report shows the real count. */
   private static final Set<Class<?>> SIZED_BY_MACHINE = Set.of(BatchBenchmark.class, LatencyBenchmark.class,
-      ForkJoinLoopBenchmark.class, ForkJoinRecursionBenchmark.class);
+      ForkJoinLoopBenchmark.class, ForkJoinRecursionBenchmark.class, PinnedBenchmark.class);
 
   /** How long and how often each benchmark runs. */
   enum RunMode {

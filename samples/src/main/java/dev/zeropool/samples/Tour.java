@@ -73,6 +73,12 @@ public final class Tour {
     Metrics.run(workers); // these two build and end pools of their own
     GracefulShutdown.run(workers);
     ContextPropagation.run(workers); // a pool with a TaskDecorator that carries a request id
+    PinnedRandoms.run(workers); // pinned items (messaging_thread_pool's examples), each with a pool of its own
+    PinnedChatRoom.run(workers);
+    PinnedUserSession.run(workers);
+    PinnedTwoLevel.run(workers);
+    PinnedUnitTesting.run(workers);
+    PinnedItems.run(workers);
   }
 
   private static void compareWithForkJoinPool(ZeroPool pool, int workers) {

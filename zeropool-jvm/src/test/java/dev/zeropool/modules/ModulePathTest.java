@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The built classes as the JPMS module {@code dev.zeropool}, loaded on the module path in a layer of
  * their own (the other tests run on the class path, where module boundaries do not apply): the module
- * resolves, exports {@code dev.zeropool} only, and {@code dev.zeropool.internal} can be neither
+ * resolves, exports {@code dev.zeropool} and {@code dev.zeropool.pinned} only, and {@code dev.zeropool.internal} can be neither
  * compiled against nor reflected into from another module.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -63,7 +63,7 @@ class ModulePathTest {
     assertEquals("dev.zeropool", d.name());
     assertFalse(d.isAutomatic());
     assertFalse(d.isOpen());
-    assertEquals(Set.of("dev.zeropool"),
+    assertEquals(Set.of("dev.zeropool", "dev.zeropool.pinned"),
         d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()));
     assertTrue(d.exports().stream().noneMatch(ModuleDescriptor.Exports::isQualified), d.exports().toString());
     assertTrue(d.opens().isEmpty(), d.opens().toString());

@@ -1,0 +1,297 @@
+package dev.zeropool.benchmarks;
+
+import dev.zeropool.pinned.ItemFn;
+import dev.zeropool.pinned.PinnedPool;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Pinned items against the plain JDK way and kotlinx actors, on messaging_thread_pool's own workloads
+ * and a tiny round trip. Lower is better.
+ *
+ * <ul>
+ *   <li>{@code SUM_100} (messaging_thread_pool's {@code message_throughput}): 100 items, each holding
+ *       {@value #NUMBERS} random {@code long}s seeded by its id; one operation sends one "sum" request
+ *       to each item and waits for the 100 responses.</li>
+ *   <li>{@code CREATE_1000} (its {@code element_creation}): one operation starts the threads, creates
+ *       1000 such items (each fills its numbers on its own thread) and shuts everything down.</li>
+ *   <li>{@code INCREMENT}: the messaging cost itself: one operation sends one counter increment to one
+ *       of 100 items and waits for the reply.</li>
+ * </ul>
+ *
+ * Three ways, same work: {@code pinnedPool} ({@link PinnedPool}, a static {@link ItemFn} per request;
+ * {@code pinnedPoolSpinning} is the same with a {@value #SPIN_MICROS} µs spin window);
+ * {@code threadPoolExecutors}, the JDK peer: one {@link Executors#newSingleThreadExecutor()} per thread,
+ * each owning a {@code HashMap} of its items, {@link CompletableFuture#supplyAsync} per message;
+ * {@code coroutineActors}: one kotlinx actor (a coroutine reading its own {@code Channel}) per item on
+ * {@code Dispatchers.Default} ({@link CoroutineActors}). All use {@code workers} threads (0 = one per
+ * available processor; kotlinx's {@code Dispatchers.Default} always has one per processor). Replies are
+ * boxed {@code Long}s everywhere.
+ *
+ * <p>Latest results, short runs on a shared, noisy 2-core VM (JDK 17, workers = 2, GC profiler):
+ * {@code SUM_100} and {@code INCREMENT} with 1 fork, 3 × 1 s warm-up, 5 × 1 s measurement;
+ * {@code CREATE_1000} with 1 fork, 2 × 1 s warm-up, 3 × 1 s measurement (its peers' errors exceed their
+ * scores: a few operations per second, one slow one dominates). Indicative only; see
+ * {@code docs/benchmarks.md}, "Pinned items":
+ * <pre>
+ * | workload | pool | score (ns/op) | ± error | vs threadPoolExecutors | alloc (B/op) |
+ * |---|---|---:|---:|---:|---:|
+ * | workload=INCREMENT | pinnedPoolSpinning | 27,774 | 8,100 | 0.76 | 73 |
+ * | workload=INCREMENT | pinnedPool | 36,392 | 15,729 | 1.00 | 90 |
+ * | workload=INCREMENT | threadPoolExecutors | 36,398 | 2,959 | 1.00 | 217 |
+ * | workload=INCREMENT | coroutineActors | 48,363 | 6,168 | 1.33 | 140 |
+ * | workload=SUM_100 | coroutineActors | 304,112 | 113,481 | 0.92 | 8,905 |
+ * | workload=SUM_100 | pinnedPool | 320,767 | 80,153 | 0.97 | 5,480 |
+ * | workload=SUM_100 | threadPoolExecutors | 330,525 | 125,595 | 1.00 | 14,350 |
+ * | workload=SUM_100 | pinnedPoolSpinning | 377,438 | 56,110 | 1.14 | 5,135 |
+ * | workload=CREATE_1000 | pinnedPoolSpinning | 13,548,790 | 15,239,369 | 0.11 | 80,230,920 |
+ * | workload=CREATE_1000 | pinnedPool | 14,631,720 | 18,184,953 | 0.12 | 80,230,927 |
+ * | workload=CREATE_1000 | threadPoolExecutors | 117,955,680 | 1,412,595,827 | 1.00 | 80,273,293 |
+ * | workload=CREATE_1000 | coroutineActors | 125,053,311 | 758,568,809 | 1.06 | 80,916,135 |
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(1)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class PinnedBenchmark {
+
+  /** Random numbers per item. */
+  public static final int NUMBERS = 10_000;
+  /** Items in {@code SUM_100} and {@code INCREMENT}. */
+  public static final int ITEMS = 100;
+  /** Items created per {@code CREATE_1000} operation. */
+  public static final int CREATED = 1000;
+  /** The spin window of {@code pinnedPoolSpinning}, in microseconds. */
+  public static final int SPIN_MICROS = 20;
+  private static final Duration SPIN_WINDOW = Duration.ofNanos(SPIN_MICROS * 1000L);
+
+  /** The measured workload. */
+  public enum Workload { SUM_100, CREATE_1000, INCREMENT }
+
+  /** One item: its numbers (filled on the thread that creates it) and a counter. */
+  public static final class Item {
+    final long[] numbers = new long[NUMBERS];
+    long counter;
+
+    Item(long id) {
+      SplittableRandom random = new SplittableRandom(id);
+      for (int i = 0; i < numbers.length; i++) {
+        numbers[i] = random.nextLong();
+      }
+    }
+
+    long sum() {
+      long s = 0;
+      for (long n : numbers) {
+        s += n;
+      }
+      return s;
+    }
+  }
+
+  static final ItemFn<Item, Void, Long> SUM = (item, unused) -> item.sum();
+  static final ItemFn<Item, Void, Long> INCREMENT = (item, unused) -> ++item.counter;
+  static final ToLongFunction<Item> SUM_FN = Item::sum;
+  static final ToLongFunction<Item> INCREMENT_FN = item -> ++item.counter;
+
+  /** Worker threads in every system; 0 means one per available processor. */
+  @Param({"0"})
+  public int workers;
+
+  /** What one operation does. */
+  @Param({"SUM_100", "CREATE_1000", "INCREMENT"})
+  public Workload workload;
+
+  private int threads;
+  private PinnedPool<Item> pinned;
+  private PinnedPool<Item> pinnedSpinning;
+  private ExecutorItems executors;
+  private CoroutineActors<Item> actors;
+  @SuppressWarnings("unchecked")
+  private final CompletableFuture<Long>[] replies = new CompletableFuture[ITEMS];
+  private long next;
+
+  /** The JDK peer: single-thread executors, each owning a {@code HashMap} of the items routed to it. */
+  static final class ExecutorItems implements AutoCloseable {
+    final ExecutorService[] executors;
+    final HashMap<Long, Item>[] items;
+
+    @SuppressWarnings("unchecked")
+    ExecutorItems(int threads) {
+      executors = new ExecutorService[threads];
+      items = new HashMap[threads];
+      for (int i = 0; i < threads; i++) {
+        executors[i] = Executors.newSingleThreadExecutor();
+        items[i] = new HashMap<>();
+      }
+    }
+
+    CompletableFuture<Void> add(long id) {
+      int i = (int) Math.floorMod(id, (long) executors.length);
+      return CompletableFuture.runAsync(() -> items[i].put(id, new Item(id)), executors[i]);
+    }
+
+    CompletableFuture<Long> send(long id, Function<Item, Long> fn) {
+      int i = (int) Math.floorMod(id, (long) executors.length);
+      return CompletableFuture.supplyAsync(() -> fn.apply(items[i].get(id)), executors[i]);
+    }
+
+    @Override
+    public void close() {
+      for (ExecutorService e : executors) {
+        e.shutdown();
+      }
+      try {
+        for (ExecutorService e : executors) {
+          if (!e.awaitTermination(1, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("an executor did not end");
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private static final Function<Item, Long> SUM_JDK = Item::sum;
+  private static final Function<Item, Long> INCREMENT_JDK = item -> ++item.counter;
+
+  /** Starts the three systems with {@value #ITEMS} items each (not for {@code CREATE_1000}, which starts its own). */
+  @Setup(Level.Trial)
+  public void setUp() {
+    threads = workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
+    if (workload == Workload.CREATE_1000) {
+      return;
+    }
+    pinned = PinnedPool.<Item>builder().threads(threads).daemon(true).build();
+    pinnedSpinning = PinnedPool.<Item>builder().threads(threads).daemon(true).spinWindow(SPIN_WINDOW).build();
+    executors = new ExecutorItems(threads);
+    actors = new CoroutineActors<>();
+    for (long id = 0; id < ITEMS; id++) {
+      long seed = id;
+      pinned.add(id, () -> new Item(seed)).join();
+      pinnedSpinning.add(id, () -> new Item(seed)).join();
+      executors.add(id).join();
+      actors.add(id, () -> new Item(seed)).join();
+    }
+  }
+
+  /** Ends the three systems. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    if (pinned != null) {
+      pinned.close();
+      pinnedSpinning.close();
+      executors.close();
+      actors.close();
+    }
+  }
+
+  /** {@link PinnedPool} with default settings (threads park at once when idle). */
+  @Benchmark
+  public long pinnedPool() {
+    return pinned(pinned, Duration.ZERO);
+  }
+
+  /** {@link PinnedPool} with a {@value #SPIN_MICROS} µs spin window before parking and before a blocked join parks. */
+  @Benchmark
+  public long pinnedPoolSpinning() {
+    return pinned(pinnedSpinning, SPIN_WINDOW);
+  }
+
+  private long pinned(PinnedPool<Item> pinned, Duration spinWindow) {
+    switch (workload) {
+      case SUM_100:
+        for (int id = 0; id < ITEMS; id++) {
+          replies[id] = pinned.send(id, SUM, null);
+        }
+        return joinAll();
+      case CREATE_1000:
+        try (PinnedPool<Item> pool = PinnedPool.<Item>builder().threads(threads).daemon(true)
+            .spinWindow(spinWindow).build()) {
+          for (long id = 0; id < CREATED; id++) {
+            long seed = id;
+            pool.add(id, () -> new Item(seed));
+          }
+        } // close() runs every add first
+        return CREATED;
+      default:
+        return pinned.send(next++ % ITEMS, INCREMENT, null).join();
+    }
+  }
+
+  /** The JDK peer: single-thread executors with a {@code HashMap} each, {@code supplyAsync} per message. */
+  @Benchmark
+  public long threadPoolExecutors() {
+    switch (workload) {
+      case SUM_100:
+        for (int id = 0; id < ITEMS; id++) {
+          replies[id] = executors.send(id, SUM_JDK);
+        }
+        return joinAll();
+      case CREATE_1000:
+        try (ExecutorItems pool = new ExecutorItems(threads)) {
+          for (long id = 0; id < CREATED; id++) {
+            pool.add(id);
+          }
+        } // close() runs every add first
+        return CREATED;
+      default:
+        return executors.send(next++ % ITEMS, INCREMENT_JDK).join();
+    }
+  }
+
+  /** kotlinx actors: one coroutine with its own {@code Channel} per item on {@code Dispatchers.Default}. */
+  @Benchmark
+  public long coroutineActors() {
+    switch (workload) {
+      case SUM_100:
+        for (int id = 0; id < ITEMS; id++) {
+          replies[id] = actors.send(id, SUM_FN);
+        }
+        return joinAll();
+      case CREATE_1000:
+        try (CoroutineActors<Item> pool = new CoroutineActors<>()) {
+          for (long id = 0; id < CREATED; id++) {
+            long seed = id;
+            pool.add(id, () -> new Item(seed));
+          }
+        } // close() drains every actor first
+        return CREATED;
+      default:
+        return actors.send(next++ % ITEMS, INCREMENT_FN).join();
+    }
+  }
+
+  private long joinAll() {
+    long total = 0;
+    for (CompletableFuture<Long> r : replies) {
+      total += r.join();
+    }
+    return total;
+  }
+}
