@@ -58,7 +58,7 @@ class ModulePathTest {
   }
 
   @Test
-  void theDescriptorExportsTheApiPackageOnly() {
+  void theDescriptorExportsTheApiPackagesOnly() {
     ModuleDescriptor d = zeropoolModule(layerOf(Set.of("dev.zeropool"), MODULE_DIR)).getDescriptor();
     assertEquals("dev.zeropool", d.name());
     assertFalse(d.isAutomatic());
