@@ -21,7 +21,9 @@ import java.util.concurrent.locks.LockSupport;
  *       waiting pops the next one (a cascade, as in {@code ForkJoinPool}), so submitting N tasks wakes
  *       at most min(N, idle workers) threads and the submitter pays for one unpark at most.</li>
  *   <li>A worker going idle clears {@code spinning}, (1) lists itself, then (2) looks for work (both
- *       queues and every worker's run-next slot) and parks only if it found none.</li>
+ *       queues and every worker's run-next slot) and parks only if it found none. While it spins, it
+ *       leaves a task in another worker's slot to its owner for {@link #STEAL_AFTER_NANOS} (a
+ *       ping-pong stays on one core); the check before parking takes any task it finds.</li>
  * </ol>
  *
  * <h2>No lost wake-up</h2>
@@ -52,6 +54,9 @@ final class Parking {
       throw new ExceptionInInitializerError(e);
     }
   }
+
+  /** How long a spinner lets a task sit in another worker's run-next slot before it steals it. */
+  static final long STEAL_AFTER_NANOS = 3_000;
 
   private final Worker[] workers;
   private final long spinNanos;
@@ -111,13 +116,26 @@ final class Parking {
   boolean awaitWork(Worker w, WorkerPool pool) {
     if (spinNanos > 0 && SPINNING.compareAndSet(this, false, true)) {
       try {
-        long end = System.nanoTime() + spinNanos;
+        long now = System.nanoTime();
+        long end = now + spinNanos;
+        Runnable seen = null; // another worker's run-next task, and since when it has sat there
+        long seenSince = 0;
         do {
-          if (pool.hasWork(w)) {
+          if (pool.hasQueuedWork()) {
+            return true;
+          }
+          // A task in another worker's slot is stolen only once it has sat there a while: its owner
+          // usually runs it within a microsecond (a ping-pong), and stealing would move the pair apart.
+          Runnable local = pool.peekLocal(w);
+          if (local != seen) {
+            seen = local;
+            seenSince = now;
+          } else if (local != null && now - seenSince >= STEAL_AFTER_NANOS) {
             return true;
           }
           Thread.onSpinWait();
-        } while (System.nanoTime() - end < 0);
+          now = System.nanoTime();
+        } while (now - end < 0);
       } finally {
         spinning = false;
       }

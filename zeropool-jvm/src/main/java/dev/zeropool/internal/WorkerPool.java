@@ -228,6 +228,19 @@ public final class WorkerPool {
     return null;
   }
 
+  /** {@return the task in some other worker's run-next slot, or null} */
+  Runnable peekLocal(Worker self) {
+    for (Worker o : workers) {
+      if (o != self) {
+        Runnable r = o.runNext.peek();
+        if (r != null) {
+          return r;
+        }
+      }
+    }
+    return null;
+  }
+
   boolean hasQueuedWork() {
     return !foreground.isEmpty() || !background.isEmpty();
   }
