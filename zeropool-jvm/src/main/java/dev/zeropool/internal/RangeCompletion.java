@@ -133,10 +133,6 @@ public final class RangeCompletion extends Completion {
     return (from << 32) | units;
   }
 
-  boolean hasUnclaimed() {
-    return cursor < units;
-  }
-
   /** Appends one more slot if tasks are unclaimed and fewer slots than workers were issued. */
   void widen() {
     int issued = slots;

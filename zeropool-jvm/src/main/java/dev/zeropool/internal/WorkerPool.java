@@ -315,7 +315,7 @@ public final class WorkerPool {
   }
 
   /** {@return compensating workers started by the starvation watchdog and still alive} */
-  public int temporaryWorkers() {
+  int temporaryWorkers() {
     return watchdog == null ? 0 : watchdog.temporaryWorkers();
   }
 
