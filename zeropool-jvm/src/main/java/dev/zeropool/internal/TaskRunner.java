@@ -66,20 +66,8 @@ final class TaskRunner {
         params = run.param(next);
         completion = (Completion) run.completion(next);
         run.release(next);
-        if ((Object) fn == RangeCompletion.SLOT) { // a batch's range entry: it accounts for its own tasks
-          int done = finished;
-          finished = 0;
-          finish(current, done, completed, skipped);
-          current = null;
-          completed = 0;
-          skipped = 0;
-          RangeCompletion entry = (RangeCompletion) params;
-          entry.pool.queuedRangeSlots.decrement();
-          runRange(entry, run, onWorker);
-          continue;
-        }
         unaccounted = true;
-        if (completion != current) {
+        if (completion != current) { // a range slot has none, so it also ends the group before it
           int done = finished;
           finished = 0;
           finish(current, done, completed, skipped);
@@ -88,10 +76,18 @@ final class TaskRunner {
           completed = 0;
           skipped = 0;
         }
+        if ((Object) fn == RangeCompletion.SLOT) { // a batch's range entry: it accounts for its own tasks
+          unaccounted = false;
+          RangeCompletion entry = (RangeCompletion) params;
+          entry.pool.queuedRangeSlots.decrement();
+          runRange(entry, run, onWorker);
+          continue;
+        }
         if (lifecycle.isStopping()) {
           unaccounted = false;
-          notStarted(fn, params, completion, new CancellationException(lifecycle.stopReason()), true);
-          handBack(run, next + 1, new CancellationException(lifecycle.stopReason()));
+          CancellationException stopped = new CancellationException(lifecycle.stopReason());
+          notStarted(fn, params, completion, stopped, true);
+          handBack(run, next + 1, stopped);
           if (metrics != null) {
             metrics.tasksCancelled(1);
           }
