@@ -336,12 +336,12 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
    */
   @Override
   protected <T> RunnableFuture<T> newTaskFor(Callable<T> callable) {
-    return new PoolFutureTask<>(callable);
+    return new PoolFutureTask<>(callable, core.spinNanos());
   }
 
   @Override
   protected <T> RunnableFuture<T> newTaskFor(Runnable runnable, T value) {
-    return new PoolFutureTask<>(Executors.callable(runnable, value));
+    return new PoolFutureTask<>(Executors.callable(runnable, value), core.spinNanos());
   }
 
   // The ExecutorService methods below are AbstractExecutorService's, with the arguments checked first so

@@ -37,6 +37,7 @@ public class Completion implements TaskFuture {
   private static final VarHandle FAILURE;
   private static final VarHandle SUPPRESSED;
   private static final VarHandle WAITERS;
+  private static final VarHandle SETTLED;
 
   static {
     try {
@@ -45,6 +46,7 @@ public class Completion implements TaskFuture {
       FAILURE = lookup.findVarHandle(Completion.class, "failure", CompletionException.class);
       SUPPRESSED = lookup.findVarHandle(Completion.class, "suppressed", int.class);
       WAITERS = lookup.findVarHandle(Completion.class, "waiters", Waiter.class);
+      SETTLED = lookup.findVarHandle(Completion.class, "settled", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -80,7 +82,9 @@ public class Completion implements TaskFuture {
     this.pool = pool;
     this.inBackground = inBackground;
     this.token = token;
-    this.pending = tasks;
+    // A plain store: a volatile one would cost a full fence per submission, and the submission is
+    // published to the workers by the queue's release store of the slot anyway.
+    PENDING.set(this, tasks);
     if (tasks == 0) {
       this.waiters = DONE;
       this.settled = true;
@@ -137,7 +141,9 @@ public class Completion implements TaskFuture {
         Waiter.call(w.callback, error);
       }
     }
-    settled = true;
+    // Release suffices: a waiter that reads settled == true must see the callbacks' effects; nothing
+    // needs a store-load fence here (the unparks below synchronize on their own).
+    SETTLED.setRelease(this, true);
     for (Waiter w = stack; w != null; w = w.next) {
       Thread t = w.thread;
       if (t != null) {
@@ -183,7 +189,7 @@ public class Completion implements TaskFuture {
     if (!settled) {
       Helping.requireNotOwnTask(pool, this);
       pool.help(this, false, 0L);
-      if (!settled) {
+      if (!spinUntilSettled(Long.MAX_VALUE)) {
         awaitUninterruptibly();
       }
     }
@@ -198,7 +204,7 @@ public class Completion implements TaskFuture {
     if (!settled) {
       Helping.requireNotOwnTask(pool, this);
       pool.help(this, false, 0L);
-      if (!settled) {
+      if (!spinUntilSettled(Long.MAX_VALUE)) {
         awaitNanos(Long.MAX_VALUE);
       }
     }
@@ -245,7 +251,7 @@ public class Completion implements TaskFuture {
     if (pool.isOwnWorker()) {
       pool.help(this, true, deadline); // a worker must keep the pool moving, or the wait could deadlock
     }
-    return settled || awaitNanos(deadline - System.nanoTime());
+    return spinUntilSettled(deadline) || awaitNanos(deadline - System.nanoTime());
   }
 
   private Void reportForGet() throws ExecutionException {
@@ -307,6 +313,30 @@ public class Completion implements TaskFuture {
       count++;
     }
     return count;
+  }
+
+  /**
+   * Spins for the pool's spin window (or until {@code deadline}, a {@link System#nanoTime()} value,
+   * whichever is first) while the submission is not settled. Once the waiter has helped, what is left
+   * usually runs on a worker and ends within microseconds; parking would cost an OS wake-up on both
+   * sides (the completer's unpark, then the waiter's return to a core).
+   *
+   * @return whether the submission is settled
+   */
+  private boolean spinUntilSettled(long deadline) {
+    long now = System.nanoTime();
+    long end = now + pool.spinNanos();
+    if (deadline - end < 0) {
+      end = deadline;
+    }
+    while (!settled) {
+      if (now - end >= 0) {
+        return false;
+      }
+      Thread.onSpinWait();
+      now = System.nanoTime();
+    }
+    return true;
   }
 
   /** Pushes a waiter unless the submission is done; returns false if it was done. */

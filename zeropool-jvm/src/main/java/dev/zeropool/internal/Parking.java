@@ -34,6 +34,11 @@ import java.util.concurrent.locks.LockSupport;
  * it unparks it; if it saw neither, every worker that lists itself later looks for work after the
  * publication and sees it. Workers that were never idle are busy and will look for work before they
  * go idle. So published work is always either seen by a worker about to park or followed by an unpark.
+ *
+ * <p>Only that last look before parking must see every claimed slot, so only it reads the producers'
+ * tail ({@link TaskQueue#isEmpty()}). The spin loop and the cascade poll the head slots
+ * ({@link TaskQueue#hasPublishedWork()}), which a producer does not contend for: a task they miss
+ * because it is being published right now is signalled by its producer, as above.
  */
 final class Parking {
 
@@ -59,7 +64,7 @@ final class Parking {
   static final long STEAL_AFTER_NANOS = 3_000;
 
   private final Worker[] workers;
-  private final long spinNanos;
+  final long spinNanos;
   /** Null when no hook is installed. */
   private final PoolMetrics metrics;
   private volatile long idleCtl;
@@ -99,9 +104,13 @@ final class Parking {
     }
   }
 
-  /** The cascade: a worker that just took work wakes the next idle worker if more is waiting. */
+  /**
+   * The cascade: a worker that just took work wakes the next idle worker if more is waiting. It looks
+   * only for published work (not at the producers' tail, which it would pull away from them): a task
+   * still being published is signalled by its own producer.
+   */
   void signalIfMoreWork(WorkerPool pool) {
-    if ((idleCtl & TOP_MASK) != 0 && pool.hasQueuedWork()) {
+    if ((idleCtl & TOP_MASK) != 0 && pool.hasPublishedWork()) {
       signalWork();
     }
   }
@@ -121,7 +130,7 @@ final class Parking {
         Runnable seen = null; // another worker's run-next task, and since when it has sat there
         long seenSince = 0;
         do {
-          if (pool.hasQueuedWork()) {
+          if (pool.hasPublishedWork()) { // leaves the producers' tail alone; the check before parking does not
             return true;
           }
           // A task in another worker's slot is stolen only once it has sat there a while: its owner

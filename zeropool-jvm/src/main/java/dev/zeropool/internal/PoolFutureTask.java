@@ -25,8 +25,13 @@ import java.util.concurrent.FutureTask;
  */
 public final class PoolFutureTask<T> extends FutureTask<T> {
 
-  /** The thread running the task now, or null: lets a task's own {@code get()} fail fast. */
-  private volatile Thread runner;
+  /**
+   * The thread running the task now, or null: lets a task's own {@code get()} fail fast. A plain field:
+   * only a thread's own write can make it equal that thread, and a thread always sees its own writes.
+   */
+  private Thread runner;
+  /** How long {@link #get()} spins for a task that a worker is running before it parks. */
+  private final long spinNanos;
   /** The thread that ran the task to its end; written before the outcome is published. */
   private Thread finishedBy;
   /** Whether the task ended by throwing {@link InterruptedException}. */
@@ -40,8 +45,13 @@ public final class PoolFutureTask<T> extends FutureTask<T> {
    */
   private Runnable decorated;
 
-  public PoolFutureTask(Callable<T> callable) {
+  /**
+   * @param spinNanos how long {@link #get()} spins for a task that a worker is running before it
+   *     parks (the pool's spin window)
+   */
+  public PoolFutureTask(Callable<T> callable, long spinNanos) {
     super(callable);
+    this.spinNanos = spinNanos;
   }
 
   /** Makes {@link #get()} run {@code decorated} (which runs this task) instead of this task itself. */
@@ -81,8 +91,20 @@ public final class PoolFutureTask<T> extends FutureTask<T> {
       if (interruptLanded) {
         throw new InterruptedException();
       }
+      spinUntilDone();
     }
     return super.get();
+  }
+
+  /**
+   * A worker is running the task: it usually ends within microseconds, and parking in
+   * {@code FutureTask.get} would cost an OS wake-up on both sides.
+   */
+  private void spinUntilDone() {
+    long end = System.nanoTime() + spinNanos;
+    while (!isDone() && System.nanoTime() - end < 0) {
+      Thread.onSpinWait();
+    }
   }
 
   @Override

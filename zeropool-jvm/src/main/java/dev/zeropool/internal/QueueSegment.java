@@ -213,9 +213,8 @@ final class QueueSegment extends SegmentTail {
    * stay occupied, so nothing is copied and no reference is written per task on the consumer side
    * (under G1 each reference store pays a write barrier).
    *
-   * <p>The run is at most {@code max} long and at most the waiting tasks divided by {@code shareOf}
-   * (guided self-scheduling: take big runs while there is much work, single tasks near the end, so
-   * that workers finish together). With {@code only != null} it takes only tasks of that completion.
+   * <p>The run is at most {@code max} long and at most the waiting tasks divided by {@code shareOf}. With {@code only != null} it takes only tasks of that
+   * completion.
    *
    * @return {@code (firstIndex << COUNT_BITS) | count} with {@code count >= 1}, 0 when nothing is
    *     waiting, {@link #TAKE_DRAINED} or {@link #TAKE_NOT_OURS}
@@ -224,37 +223,56 @@ final class QueueSegment extends SegmentTail {
     int spins = 0;
     for (;;) {
       long h = lvHead();
-      long t = lvTail();
-      long waiting = (t & INDEX_MASK) - h;
-      if (waiting <= 0) {
-        return (t & CLOSED) != 0 && h == lvHead() ? TAKE_DRAINED : 0;
-      }
-      int limit = (int) Math.max(1, Math.min(max, waiting / shareOf));
-      int ready = 0;
-      while (ready < limit && lvSeq(h + ready) == h + ready + 1
-          && (only == null || completion(h + ready) == only)) {
-        ready++;
-      }
-      if (ready == 0) {
-        long seq = lvSeq(h);
-        if (seq == h + 1 && only != null) {
-          if (h == lvHead()) {
-            return TAKE_NOT_OURS;
-          }
-          continue;
+      // The head slot's sequence number first, the producers' tail only when that slot is not ready:
+      // a consumer that chases the producer one task at a time would otherwise pull the tail's cache
+      // line away from the producer on every take, and the producer's next CAS would miss.
+      long seq = lvSeq(h);
+      if (seq != h + 1) {
+        if (seq > h + 1) {
+          continue; // our head read was stale: the slot was taken and released meanwhile
         }
-        if (seq <= h && h == lvHead()) {
+        long t = lvTail();
+        if ((t & INDEX_MASK) <= h) {
+          return (t & CLOSED) != 0 && h == lvHead() ? TAKE_DRAINED : 0;
+        }
+        if (h == lvHead()) {
           // We are racing with a producer that has claimed index h but not yet published it.
           // FIFO order (and linearizability) says we must not skip it, so wait: it is a handful
           // of instructions away unless the producer was descheduled.
           spins = backOff(spins);
         }
-        continue; // otherwise our head read was stale
+        continue;
       }
-      if (casHead(h, h + ready)) {
-        return (h << COUNT_BITS) | ready;
+      if (only != null && completion(h) != only) {
+        if (h == lvHead()) {
+          return TAKE_NOT_OURS;
+        }
+        continue;
+      }
+      int ready = 1;
+      while (ready < max && lvSeq(h + ready) == h + ready + 1
+          && (only == null || completion(h + ready) == only)) {
+        ready++;
+      }
+      // Guided self-scheduling: big runs while much waits, single tasks near the end, so that workers
+      // finish together. The tail is read only when a full run is ready: then the producers are far
+      // ahead and no longer writing the lines around the head.
+      long waiting = ready < max ? ready : (lvTail() & INDEX_MASK) - h;
+      int run = (int) Math.max(1, Math.min(ready, waiting / shareOf));
+      if (casHead(h, h + run)) {
+        return (h << COUNT_BITS) | run;
       }
     }
+  }
+
+  /**
+   * True when the task at the head is published. Cheaper than {@link #hasWaiting} (it does not touch
+   * the producers' tail), but it misses a task that is claimed and not yet published: use it to poll
+   * for work, never as the last check before parking.
+   */
+  boolean hasPublishedAtHead() {
+    long h = lvHead();
+    return lvSeq(h) == h + 1;
   }
 
   /** The handle of a claimed task. */

@@ -169,6 +169,16 @@ public final class TaskQueue {
     return true;
   }
 
+  /**
+   * True when a task is published at the head: a cheap poll for spinning workers that leaves the
+   * producers' cache lines alone. It can miss a task being published right now (or one behind a
+   * drained ring), so the check before parking is {@link #isEmpty()}.
+   */
+  boolean hasPublishedWork() {
+    QueueSegment s = headSegment;
+    return s.hasPublishedAtHead() || (s.lvNext() != null && !isEmpty());
+  }
+
   /** The number of waiting tasks; exact when the queue is quiescent, an estimate otherwise. */
   public long size() {
     long size = 0;

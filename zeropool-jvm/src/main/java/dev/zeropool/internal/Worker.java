@@ -93,7 +93,9 @@ final class Worker implements Runnable {
           continue;
         }
         localStreak = 0;
-        if (pool.poll(run, null) > 0) {
+        // Looking at the head slots first keeps an idle worker from reading the producers' tail on
+        // every empty poll (which would pull that cache line away from a producer about to claim).
+        if (pool.hasPublishedWork() && pool.poll(run, null) > 0) {
           tookWork();
           pool.parking.signalIfMoreWork(pool); // the cascade: the submitter paid for one unpark, we pay for the next
           pool.runner.runClaimed(run, true);

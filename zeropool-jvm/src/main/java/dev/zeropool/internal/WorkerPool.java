@@ -124,6 +124,11 @@ public final class WorkerPool {
     return t;
   }
 
+  /** {@return how long an idle thread spins before it parks (the builder's spin window)} */
+  public long spinNanos() {
+    return parking.spinNanos;
+  }
+
   public int workerCount() {
     return workers.length;
   }
@@ -239,6 +244,11 @@ public final class WorkerPool {
       }
     }
     return null;
+  }
+
+  /** Cheap poll for spinning workers: see {@link TaskQueue#hasPublishedWork()}. */
+  boolean hasPublishedWork() {
+    return foreground.hasPublishedWork() || background.hasPublishedWork();
   }
 
   boolean hasQueuedWork() {
