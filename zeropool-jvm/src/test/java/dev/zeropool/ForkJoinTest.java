@@ -404,6 +404,7 @@ class ForkJoinTest {
         assertTrue(cancelled.cancel(true));
         assertFalse(cancelled.cancel(true));
         assertTrue(cancelled.isCancelled() && cancelled.isDone());
+        assertEquals("SpawnedTask[Cancelled]", cancelled.toString());
         assertThrows(CancellationException.class, cancelled::join);
         assertThrows(CancellationException.class, cancelled::get);
         assertTrue(cancelled.toCompletableFuture().isCancelled());
@@ -429,12 +430,14 @@ class ForkJoinTest {
       Waits.open(started, "the task started");
       assertFalse(task.cancel(true));
       assertFalse(task.isCancelled());
+      assertEquals("SpawnedTask[Running]", task.toString());
       assertThrows(TimeoutException.class, () -> task.get(1, TimeUnit.MILLISECONDS));
     } finally {
       release.countDown();
     }
     assertEquals(42, task.get());
     assertEquals(42, task.toCompletableFuture().join());
+    assertEquals("SpawnedTask[Completed]", task.toString());
   }
 
   @Test
@@ -482,6 +485,7 @@ class ForkJoinTest {
           return 42;
         });
         registeredBefore = queued.toCompletableFuture(); // completed by the thread that ends the task
+        assertEquals("SpawnedTask[Not started]", queued.toString());
         assertThrows(TimeoutException.class, () -> queued.get(0, TimeUnit.SECONDS));
         assertThrows(TimeoutException.class, () -> queued.get(-1, TimeUnit.SECONDS));
         assertThrows(TimeoutException.class, () -> queued.get(1, TimeUnit.MILLISECONDS));
@@ -516,11 +520,13 @@ class ForkJoinTest {
   @Test
   void aSpawnedTasksCompletableFutureCarriesItsFailureOrItsValue() throws Exception {
     IllegalStateException boom = new IllegalStateException("boom");
-    CompletableFuture<Object> failed = pool.spawn(() -> {
+    SpawnedTask<Object> failing = pool.spawn(() -> {
       throw boom;
-    }).toCompletableFuture();
+    });
+    CompletableFuture<Object> failed = failing.toCompletableFuture();
     ExecutionException e = assertThrows(ExecutionException.class, () -> failed.get(Waits.SECONDS, TimeUnit.SECONDS));
     assertSame(boom, e.getCause());
+    assertEquals("SpawnedTask[Failed: java.lang.IllegalStateException: boom]", failing.toString());
     assertEquals(7, pool.spawn(() -> 7).toCompletableFuture().get(Waits.SECONDS, TimeUnit.SECONDS));
   }
 
