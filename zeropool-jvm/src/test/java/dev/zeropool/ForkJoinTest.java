@@ -330,6 +330,47 @@ class ForkJoinTest {
   }
 
   @Test
+  void failuresOfPartsThatRanTogetherAreAllReported() {
+    // Four parts on four threads (three workers and the caller) fail together: one is the cause, the
+    // other three are suppressed in it.
+    CyclicBarrier together = new CyclicBarrier(4);
+    Runnable[] parts = new Runnable[4];
+    for (int k = 0; k < parts.length; k++) {
+      int part = k;
+      parts[k] = () -> {
+        try {
+          together.await(Waits.SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          throw new AssertionError("the four parts never ran together", e);
+        }
+        throw new IllegalStateException("part " + part);
+      };
+    }
+    CompletionException e = assertThrows(CompletionException.class, () -> pool.joinAll(parts));
+    assertInstanceOf(IllegalStateException.class, e.getCause());
+    assertEquals(3, e.getSuppressed().length, Arrays.toString(e.getSuppressed()));
+    for (Throwable suppressed : e.getSuppressed()) {
+      assertInstanceOf(IllegalStateException.class, suppressed);
+    }
+    // The same exception thrown by every part is the cause once, not also suppressed in itself.
+    IllegalStateException shared = new IllegalStateException("shared");
+    CyclicBarrier again = new CyclicBarrier(4);
+    for (int k = 0; k < parts.length; k++) {
+      parts[k] = () -> {
+        try {
+          again.await(Waits.SECONDS, TimeUnit.SECONDS);
+        } catch (Exception x) {
+          throw new AssertionError("the four parts never ran together", x);
+        }
+        throw shared;
+      };
+    }
+    CompletionException same = assertThrows(CompletionException.class, () -> pool.joinAll(parts));
+    assertSame(shared, same.getCause());
+    assertEquals(0, same.getSuppressed().length, Arrays.toString(same.getSuppressed()));
+  }
+
+  @Test
   void joinFailuresCarryTheCauseAndNestedFailuresAreNotWrappedTwice() {
     IllegalArgumentException boom = new IllegalArgumentException("boom");
     CompletionException e = assertThrows(CompletionException.class, () -> pool.join(() -> { }, () -> {

@@ -68,6 +68,42 @@ class LifecycleTest {
     assertEquals(0, ran.get());
   }
 
+  @Test
+  void tasksAWorkerHadClaimedAreReportedWithTheDeadlineReasonToo() throws Exception {
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    ZeroPool pool = ZeroPool.builder().workers(1).failureHandler((fn, p, e) -> reported.add(e)).build();
+    CountDownLatch firstStarted = new CountDownLatch(1);
+    CountDownLatch releaseFirst = new CountDownLatch(1);
+    CountDownLatch secondStarted = new CountDownLatch(1);
+    CountDownLatch never = new CountDownLatch(1);
+    AtomicInteger ran = new AtomicInteger();
+    try {
+      pool.execute(() -> {
+        firstStarted.countDown();
+        BLOCK.run(releaseFirst);
+      });
+      Waits.open(firstStarted, "the first task started");
+      // Queued while the worker is busy, so the worker claims them as one run once it is free: the
+      // first of the run blocks until the deadline interrupts it, the rest are handed back by the worker.
+      pool.execute(() -> {
+        secondStarted.countDown();
+        BLOCK.run(never);
+      });
+      for (int i = 0; i < 5; i++) {
+        pool.execute(ran::incrementAndGet);
+      }
+    } finally {
+      releaseFirst.countDown();
+    }
+    Waits.open(secondStarted, "the second task started");
+    assertFalse(pool.shutdownGracefully(Duration.ofMillis(100)));
+    assertTrue(pool.awaitTermination(Waits.SECONDS, TimeUnit.SECONDS));
+    assertEquals(0, ran.get());
+    assertEquals(5, reported.size(), reported::toString);
+    assertTrue(reported.stream().allMatch(e -> e instanceof CancellationException
+        && "not started before the shutdown deadline".equals(e.getMessage())), reported::toString);
+  }
+
   // ---- worker replacement ----
 
   @Test
