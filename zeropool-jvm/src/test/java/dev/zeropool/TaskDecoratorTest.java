@@ -103,11 +103,13 @@ class TaskDecoratorTest {
     }
     assertEquals("request-42", pool.invokeAny(List.of(read, read)));
     assertEquals("request-42", CompletableFuture.supplyAsync(CONTEXT::get, pool).get());
+    assertSame(Thread.currentThread(), decoratingThread.get(), "decorated on the submitting thread");
+    // The second stage is submitted by whichever thread completes the first (the worker, or this
+    // thread if it registers the stage late), and the worker carries the caller's context by then.
     assertEquals("request-42|request-42", CompletableFuture.completedFuture("x")
         .thenApplyAsync(x -> CONTEXT.get(), pool)
         .thenApplyAsync(x -> x + "|" + CONTEXT.get(), pool).get());
 
-    assertSame(Thread.currentThread(), decoratingThread.get(), "decorated on the submitting thread");
     assertTrue(decorations.get() >= 10, "one decoration per task: " + decorations.get());
 
     CONTEXT.remove();
