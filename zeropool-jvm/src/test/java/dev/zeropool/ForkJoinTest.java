@@ -559,6 +559,41 @@ class ForkJoinTest {
   }
 
   @Test
+  void everyThreadWaitingForASpawnedTaskIsWokenWhenItEnds() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    SpawnedTask<Integer> task = pool.spawn(() -> {
+      started.countDown();
+      awaitUninterruptibly(release);
+      return 42;
+    });
+    List<Thread> waiters = new ArrayList<>();
+    AtomicInteger got = new AtomicInteger();
+    try {
+      Waits.open(started, "the task started");
+      for (int w = 0; w < 3; w++) { // the first is listed bare, the others in nodes
+        Thread waiter = new Thread(() -> {
+          try {
+            got.addAndGet(task.get()); // untimed: parks until the task ends (nothing to help)
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
+        waiter.setDaemon(true);
+        waiters.add(waiter);
+        waiter.start();
+        Waits.state(waiter, Thread.State.WAITING, Thread.State.TIMED_WAITING);
+      }
+    } finally {
+      release.countDown();
+    }
+    for (Thread waiter : waiters) {
+      Waits.ended(waiter);
+    }
+    assertEquals(3 * 42, got.get());
+  }
+
+  @Test
   void aSpawnedTasksCompletableFutureCarriesItsFailureOrItsValue() throws Exception {
     IllegalStateException boom = new IllegalStateException("boom");
     SpawnedTask<Object> failing = pool.spawn(() -> {
