@@ -418,6 +418,8 @@ class ForkJoinTest {
         assertSame(Thread.currentThread(), task.join());
         assertTrue(task.isDone());
         assertFalse(task.cancel(false));
+        SpawnedTask<Thread> viaGet = one.spawn(Thread::currentThread);
+        assertSame(Thread.currentThread(), viaGet.get(), "an untimed get runs it on the caller too");
       } finally {
         release.countDown();
       }
