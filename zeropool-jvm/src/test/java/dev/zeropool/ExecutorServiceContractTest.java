@@ -39,7 +39,7 @@ class ExecutorServiceContractTest {
   @AfterEach
   void tearDown() throws InterruptedException {
     pool.shutdownNow();
-    assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    assertTrue(pool.awaitTermination(Waits.SECONDS, TimeUnit.SECONDS));
   }
 
   private static Callable<String> sleeper(long millis, String value) {
@@ -115,7 +115,7 @@ class ExecutorServiceContractTest {
     };
     Future<?> running = pool.submit(blockUntilInterrupted);
     Future<?> other = pool.submit(blockUntilInterrupted); // both workers busy
-    assertTrue(started.await(10, TimeUnit.SECONDS));
+    assertTrue(started.await(Waits.SECONDS, TimeUnit.SECONDS));
     AtomicBoolean ranQueued = new AtomicBoolean();
     Future<?> queued = pool.submit(() -> ranQueued.set(true));
     assertTrue(queued.cancel(false));
@@ -144,7 +144,7 @@ class ExecutorServiceContractTest {
             Thread.onSpinWait();
           }
         });
-        go.await();
+        Waits.open(go, "the task started");
         f.cancel(true); // may interrupt the worker just after the task returned
         AtomicReference<Boolean> sawInterrupt = new AtomicReference<>();
         CountDownLatch ran = new CountDownLatch(1);
@@ -152,7 +152,7 @@ class ExecutorServiceContractTest {
           sawInterrupt.set(Thread.currentThread().isInterrupted());
           ran.countDown();
         });
-        assertTrue(ran.await(30, TimeUnit.SECONDS));
+        assertTrue(ran.await(Waits.SECONDS, TimeUnit.SECONDS));
         assertEquals(Boolean.FALSE, sawInterrupt.get(), "round " + i);
       }
     } finally {
@@ -191,7 +191,7 @@ class ExecutorServiceContractTest {
     assertFalse(pool.awaitTermination(50, TimeUnit.MILLISECONDS));
     assertFalse(pool.isTerminated());
     release.countDown();
-    assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    assertTrue(pool.awaitTermination(Waits.SECONDS, TimeUnit.SECONDS));
     assertTrue(pool.isTerminated());
   }
 
@@ -209,7 +209,7 @@ class ExecutorServiceContractTest {
         }
       });
     }
-    assertTrue(started.await(10, TimeUnit.SECONDS)); // both workers busy, nothing else in their runs
+    assertTrue(started.await(Waits.SECONDS, TimeUnit.SECONDS)); // both workers busy, nothing else in their runs
     Future<Integer> never = pool.submit(() -> 1);
     List<Runnable> left = pool.shutdownNow();
     assertEquals(1, left.size());

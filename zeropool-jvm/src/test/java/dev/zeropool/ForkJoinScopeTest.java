@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Makes the scope rule observable. Every fork call gets an id and knows the chain of calls it was
@@ -91,7 +90,6 @@ class ForkJoinScopeTest {
   }
 
   @Test
-  @Timeout(value = 2, unit = TimeUnit.MINUTES)
   void aBlockedThreadRunsOnlyPartsOfItsOwnScope() throws Exception {
     try (ZeroPool pool = ZeroPool.create(2)) {
       AtomicReference<Throwable> problem = new AtomicReference<>();
@@ -150,7 +148,6 @@ class ForkJoinScopeTest {
   }
 
   @Test
-  @Timeout(value = 1, unit = TimeUnit.MINUTES)
   void twoOutsideCallersNeverRunEachOthersParts() throws Exception {
     try (ZeroPool pool = ZeroPool.create(1)) {
       ConcurrentLinkedQueue<String> wrongThread = new ConcurrentLinkedQueue<>();

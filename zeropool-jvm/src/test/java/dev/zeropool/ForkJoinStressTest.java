@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Random trees of joins, joinAlls, loops (every split, every loop kind), spawns and spawn
@@ -99,7 +97,6 @@ class ForkJoinStressTest {
   }
 
   @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void everyIndexOfRandomTreesRunsExactlyOnce() throws Exception {
     try (pool) {
       AtomicReference<Throwable> problem = new AtomicReference<>();

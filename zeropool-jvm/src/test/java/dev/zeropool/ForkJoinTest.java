@@ -3,6 +3,7 @@ package dev.zeropool;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -83,6 +85,13 @@ class ForkJoinTest {
     assertEquals(-1, pool.findAny(3, 3, i -> true));
     assertEquals(Integer.MAX_VALUE - 1, pool.findAny(Integer.MAX_VALUE - 10, Integer.MAX_VALUE,
         Split.perItem(), i -> i == Integer.MAX_VALUE - 1));
+    // Folds and searches over a range that does not start at 0 see exactly its indices.
+    assertEquals(145, pool.sumLong(10, 20, i -> i));
+    assertEquals(145, pool.sumLong(10, 20, Split.per(3), i -> i));
+    assertEquals(145.0, pool.sumDouble(10, 20, Split.per(3), i -> i));
+    assertEquals(19, pool.reduce(10, 20, Split.per(3), Long.MIN_VALUE, i -> i, Math::max));
+    assertFalse(pool.anyMatch(10, 20, Split.per(5), i -> i < 10 || i >= 20));
+    assertEquals(-1, pool.findAny(10, 20, Split.per(5), i -> i < 10 || i >= 20));
   }
 
   @Test
@@ -295,6 +304,73 @@ class ForkJoinTest {
   }
 
   @Test
+  void afterAThrowTheUnitsNobodyClaimedYetAreSkipped() throws Exception {
+    try (ZeroPool one = ZeroPool.create(1)) {
+      CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch blocking = new CountDownLatch(1);
+      one.execute(() -> {
+        blocking.countDown();
+        awaitUninterruptibly(release);
+      });
+      try {
+        Waits.open(blocking, "the only worker is blocked");
+        AtomicInteger ran = new AtomicInteger();
+        IllegalStateException boom = new IllegalStateException("first unit");
+        CompletionException e = assertThrows(CompletionException.class,
+            () -> one.forRange(0, 1_000, Split.perItem(), i -> { // the caller runs every unit
+              ran.incrementAndGet();
+              throw boom;
+            }));
+        assertSame(boom, e.getCause());
+        assertEquals(1, ran.get(), "units ran after the first one threw");
+      } finally {
+        release.countDown();
+      }
+    }
+  }
+
+  @Test
+  void failuresOfPartsThatRanTogetherAreAllReported() {
+    // Four parts on four threads (three workers and the caller) fail together: one is the cause, the
+    // other three are suppressed in it.
+    CyclicBarrier together = new CyclicBarrier(4);
+    Runnable[] parts = new Runnable[4];
+    for (int k = 0; k < parts.length; k++) {
+      int part = k;
+      parts[k] = () -> {
+        try {
+          together.await(Waits.SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          throw new AssertionError("the four parts never ran together", e);
+        }
+        throw new IllegalStateException("part " + part);
+      };
+    }
+    CompletionException e = assertThrows(CompletionException.class, () -> pool.joinAll(parts));
+    assertInstanceOf(IllegalStateException.class, e.getCause());
+    assertEquals(3, e.getSuppressed().length, Arrays.toString(e.getSuppressed()));
+    for (Throwable suppressed : e.getSuppressed()) {
+      assertInstanceOf(IllegalStateException.class, suppressed);
+    }
+    // The same exception thrown by every part is the cause once, not also suppressed in itself.
+    IllegalStateException shared = new IllegalStateException("shared");
+    CyclicBarrier again = new CyclicBarrier(4);
+    for (int k = 0; k < parts.length; k++) {
+      parts[k] = () -> {
+        try {
+          again.await(Waits.SECONDS, TimeUnit.SECONDS);
+        } catch (Exception x) {
+          throw new AssertionError("the four parts never ran together", x);
+        }
+        throw shared;
+      };
+    }
+    CompletionException same = assertThrows(CompletionException.class, () -> pool.joinAll(parts));
+    assertSame(shared, same.getCause());
+    assertEquals(0, same.getSuppressed().length, Arrays.toString(same.getSuppressed()));
+  }
+
+  @Test
   void joinFailuresCarryTheCauseAndNestedFailuresAreNotWrappedTwice() {
     IllegalArgumentException boom = new IllegalArgumentException("boom");
     CompletionException e = assertThrows(CompletionException.class, () -> pool.join(() -> { }, () -> {
@@ -336,12 +412,14 @@ class ForkJoinTest {
         awaitUninterruptibly(release);
       });
       try {
-        blocking.await();
+        Waits.open(blocking, "the only worker is blocked");
         SpawnedTask<Thread> task = one.spawn(Thread::currentThread);
         assertFalse(task.isDone());
         assertSame(Thread.currentThread(), task.join());
         assertTrue(task.isDone());
         assertFalse(task.cancel(false));
+        SpawnedTask<Thread> viaGet = one.spawn(Thread::currentThread);
+        assertSame(Thread.currentThread(), viaGet.get(), "an untimed get runs it on the caller too");
       } finally {
         release.countDown();
       }
@@ -360,7 +438,7 @@ class ForkJoinTest {
         awaitUninterruptibly(release);
       });
       try {
-        blocking.await();
+        Waits.open(blocking, "the only worker is blocked");
         SpawnedTask<String> cancelled = one.spawn(() -> {
           ran.set(true);
           return "ran";
@@ -369,6 +447,7 @@ class ForkJoinTest {
         assertTrue(cancelled.cancel(true));
         assertFalse(cancelled.cancel(true));
         assertTrue(cancelled.isCancelled() && cancelled.isDone());
+        assertEquals("SpawnedTask[Cancelled]", cancelled.toString());
         assertThrows(CancellationException.class, cancelled::join);
         assertThrows(CancellationException.class, cancelled::get);
         assertTrue(cancelled.toCompletableFuture().isCancelled());
@@ -376,7 +455,7 @@ class ForkJoinTest {
         release.countDown();
       }
       // Spawned tasks start in spawn order: once `later` ran on the worker, the cancelled one's slot was passed.
-      assertEquals("later", later.get(30, TimeUnit.SECONDS));
+      assertEquals("later", later.get(Waits.SECONDS, TimeUnit.SECONDS));
       assertFalse(ran.get());
     }
   }
@@ -391,15 +470,17 @@ class ForkJoinTest {
       return 42;
     });
     try {
-      started.await();
+      Waits.open(started, "the task started");
       assertFalse(task.cancel(true));
       assertFalse(task.isCancelled());
+      assertEquals("SpawnedTask[Running]", task.toString());
       assertThrows(TimeoutException.class, () -> task.get(1, TimeUnit.MILLISECONDS));
     } finally {
       release.countDown();
     }
     assertEquals(42, task.get());
     assertEquals(42, task.toCompletableFuture().join());
+    assertEquals("SpawnedTask[Completed]", task.toString());
   }
 
   @Test
@@ -415,17 +496,116 @@ class ForkJoinTest {
       SpawnedTask<Boolean> first;
       SpawnedTask<Boolean> second;
       try {
-        blocking.await();
+        Waits.open(blocking, "the only worker is blocked");
         first = one.spawn(() -> order.add("spawn 1"));
         second = one.spawn(() -> order.add("spawn 2"));
         one.execute(() -> order.add("foreground")); // the one worker is the only writer of `order`
       } finally {
         release.countDown();
       }
-      second.get(30, TimeUnit.SECONDS); // timed: never runs the task on this thread
-      first.get(30, TimeUnit.SECONDS);
+      second.get(Waits.SECONDS, TimeUnit.SECONDS); // timed: never runs the task on this thread
+      first.get(Waits.SECONDS, TimeUnit.SECONDS);
       assertEquals(List.of("foreground", "spawn 1", "spawn 2"), order);
     }
+  }
+
+  @Test
+  void timedAndInterruptedWaitsOnASpawnedTaskNeverRunItAndEndWhenTheySay() throws Exception {
+    try (ZeroPool one = ZeroPool.create(1)) {
+      CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch blocking = new CountDownLatch(1);
+      AtomicReference<Thread> ranOn = new AtomicReference<>();
+      one.execute(() -> {
+        blocking.countDown();
+        awaitUninterruptibly(release);
+      });
+      SpawnedTask<Integer> queued;
+      CompletableFuture<Integer> registeredBefore;
+      try {
+        Waits.open(blocking, "the only worker is blocked");
+        queued = one.spawn(() -> {
+          ranOn.set(Thread.currentThread());
+          return 42;
+        });
+        registeredBefore = queued.toCompletableFuture(); // completed by the thread that ends the task
+        assertEquals("SpawnedTask[Not started]", queued.toString());
+        assertThrows(TimeoutException.class, () -> queued.get(0, TimeUnit.SECONDS));
+        assertThrows(TimeoutException.class, () -> queued.get(-1, TimeUnit.SECONDS));
+        assertThrows(TimeoutException.class, () -> queued.get(1, TimeUnit.MILLISECONDS));
+        // An interrupt ends a timed wait at once, long before its timeout; the waiter parks meanwhile.
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        Thread waiter = new Thread(() -> {
+          try {
+            queued.get(Waits.SECONDS * 6, TimeUnit.SECONDS);
+          } catch (Throwable t) {
+            outcome.set(t);
+          }
+        });
+        waiter.setDaemon(true);
+        waiter.start();
+        Waits.state(waiter, Thread.State.TIMED_WAITING);
+        waiter.interrupt();
+        Waits.ended(waiter);
+        assertInstanceOf(InterruptedException.class, outcome.get());
+        // An interrupt before get() is reported at once: the caller does not run the task instead.
+        Thread.currentThread().interrupt();
+        assertThrows(InterruptedException.class, queued::get);
+        assertNull(ranOn.get());
+      } finally {
+        release.countDown();
+      }
+      assertEquals(42, queued.get(Waits.SECONDS, TimeUnit.SECONDS));
+      assertEquals(42, registeredBefore.get(Waits.SECONDS, TimeUnit.SECONDS));
+      assertTrue(ranOn.get().getName().contains("worker"), ranOn.get().getName());
+    }
+  }
+
+  @Test
+  void everyThreadWaitingForASpawnedTaskIsWokenWhenItEnds() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    SpawnedTask<Integer> task = pool.spawn(() -> {
+      started.countDown();
+      awaitUninterruptibly(release);
+      return 42;
+    });
+    List<Thread> waiters = new ArrayList<>();
+    AtomicInteger got = new AtomicInteger();
+    try {
+      Waits.open(started, "the task started");
+      for (int w = 0; w < 3; w++) { // the first is listed bare, the others in nodes
+        Thread waiter = new Thread(() -> {
+          try {
+            got.addAndGet(task.get()); // untimed: parks until the task ends (nothing to help)
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
+        waiter.setDaemon(true);
+        waiters.add(waiter);
+        waiter.start();
+        Waits.state(waiter, Thread.State.WAITING, Thread.State.TIMED_WAITING);
+      }
+    } finally {
+      release.countDown();
+    }
+    for (Thread waiter : waiters) {
+      Waits.ended(waiter);
+    }
+    assertEquals(3 * 42, got.get());
+  }
+
+  @Test
+  void aSpawnedTasksCompletableFutureCarriesItsFailureOrItsValue() throws Exception {
+    IllegalStateException boom = new IllegalStateException("boom");
+    SpawnedTask<Object> failing = pool.spawn(() -> {
+      throw boom;
+    });
+    CompletableFuture<Object> failed = failing.toCompletableFuture();
+    ExecutionException e = assertThrows(ExecutionException.class, () -> failed.get(Waits.SECONDS, TimeUnit.SECONDS));
+    assertSame(boom, e.getCause());
+    assertEquals("SpawnedTask[Failed: java.lang.IllegalStateException: boom]", failing.toString());
+    assertEquals(7, pool.spawn(() -> 7).toCompletableFuture().get(Waits.SECONDS, TimeUnit.SECONDS));
   }
 
   @Test

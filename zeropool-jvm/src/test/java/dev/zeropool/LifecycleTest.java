@@ -17,10 +17,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** Graceful shutdown, worker replacement, cancellation before start, priorities and metrics. */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LifecycleTest {
 
   static final TaskFn<CountDownLatch> BLOCK = latch -> {
@@ -56,16 +54,54 @@ class LifecycleTest {
       started.countDown();
       BLOCK.run(never);
     });
-    assertTrue(started.await(10, TimeUnit.SECONDS)); // so the worker's run holds nothing else
+    assertTrue(started.await(Waits.SECONDS, TimeUnit.SECONDS)); // so the worker's run holds nothing else
     AtomicInteger ran = new AtomicInteger();
     TaskFuture queued = pool.submitBatch(COUNT, new AtomicInteger[] {ran, ran, ran});
     pool.execute(ran::incrementAndGet);
     assertFalse(pool.shutdownGracefully(Duration.ofMillis(100)));
-    assertThrows(CancellationException.class, queued::join);
+    assertEquals("not started before the shutdown deadline",
+        assertThrows(CancellationException.class, queued::join).getMessage());
     assertEquals(4, reported.size(), "three batch tasks and one execute task reported");
-    assertTrue(reported.stream().allMatch(e -> e instanceof CancellationException));
-    assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    assertTrue(reported.stream().allMatch(e -> e instanceof CancellationException
+        && "not started before the shutdown deadline".equals(e.getMessage())), reported::toString);
+    assertTrue(pool.awaitTermination(Waits.SECONDS, TimeUnit.SECONDS));
     assertEquals(0, ran.get());
+  }
+
+  @Test
+  void tasksAWorkerHadClaimedAreReportedWithTheDeadlineReasonToo() throws Exception {
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    ZeroPool pool = ZeroPool.builder().workers(1).failureHandler((fn, p, e) -> reported.add(e)).build();
+    CountDownLatch firstStarted = new CountDownLatch(1);
+    CountDownLatch releaseFirst = new CountDownLatch(1);
+    CountDownLatch secondStarted = new CountDownLatch(1);
+    CountDownLatch never = new CountDownLatch(1);
+    AtomicInteger ran = new AtomicInteger();
+    try {
+      pool.execute(() -> {
+        firstStarted.countDown();
+        BLOCK.run(releaseFirst);
+      });
+      Waits.open(firstStarted, "the first task started");
+      // Queued while the worker is busy, so the worker claims them as one run once it is free: the
+      // first of the run blocks until the deadline interrupts it, the rest are handed back by the worker.
+      pool.execute(() -> {
+        secondStarted.countDown();
+        BLOCK.run(never);
+      });
+      for (int i = 0; i < 5; i++) {
+        pool.execute(ran::incrementAndGet);
+      }
+    } finally {
+      releaseFirst.countDown();
+    }
+    Waits.open(secondStarted, "the second task started");
+    assertFalse(pool.shutdownGracefully(Duration.ofMillis(100)));
+    assertTrue(pool.awaitTermination(Waits.SECONDS, TimeUnit.SECONDS));
+    assertEquals(0, ran.get());
+    assertEquals(5, reported.size(), reported::toString);
+    assertTrue(reported.stream().allMatch(e -> e instanceof CancellationException
+        && "not started before the shutdown deadline".equals(e.getMessage())), reported::toString);
   }
 
   // ---- worker replacement ----
@@ -115,7 +151,7 @@ class LifecycleTest {
       };
       pool.submitBatch(meet, new Object[] {1, 2}, TaskOptions.DEFAULT);
       try {
-        assertTrue(both.await(10, TimeUnit.SECONDS), "two workers run side by side again");
+        assertTrue(both.await(Waits.SECONDS, TimeUnit.SECONDS), "two workers run side by side again");
       } finally {
         release.countDown();
       }
@@ -145,7 +181,7 @@ class LifecycleTest {
           .addAll(COUNT, ran, ran, ran).build(), cancellable);
       TaskFuture other = pool.submitTask(COUNT, ran); // not cancellable
       try {
-        assertTrue(running.await(10, TimeUnit.SECONDS));
+        assertTrue(running.await(Waits.SECONDS, TimeUnit.SECONDS));
         token.cancel();
       } finally {
         hold.countDown();
@@ -169,7 +205,7 @@ class LifecycleTest {
       AtomicInteger ran = new AtomicInteger();
       TaskFuture f;
       try {
-        assertTrue(started.await(10, TimeUnit.SECONDS));
+        assertTrue(started.await(Waits.SECONDS, TimeUnit.SECONDS));
         f = pool.submitBatch(COUNT, new AtomicInteger[] {ran, ran});
         assertFalse(f.isDone());
         assertTrue(f.cancel());
@@ -198,8 +234,8 @@ class LifecycleTest {
       } finally {
         gate.release();
       }
-      assertTrue(fg.await(10, TimeUnit.SECONDS));
-      assertTrue(bg.await(10, TimeUnit.SECONDS));
+      assertTrue(fg.await(Waits.SECONDS, TimeUnit.SECONDS));
+      assertTrue(bg.await(Waits.SECONDS, TimeUnit.SECONDS));
       assertEquals(List.of("f1", "f2", "b1", "b2"), order);
     }
   }
@@ -218,10 +254,10 @@ class LifecycleTest {
         }
       };
       for (int burst = 0; burst < 200 && !bg.isDone(); burst++) {
-        assertTrue(pool.submitBatch(busy, new Object[50]).await(10, TimeUnit.SECONDS));
+        assertTrue(pool.submitBatch(busy, new Object[50]).await(Waits.SECONDS, TimeUnit.SECONDS));
         Thread.sleep(1); // the gap between bursts
       }
-      assertTrue(bg.await(10, TimeUnit.SECONDS));
+      assertTrue(bg.await(Waits.SECONDS, TimeUnit.SECONDS));
       assertEquals(200, background.get());
     }
   }
@@ -243,7 +279,7 @@ class LifecycleTest {
     try {
       Waits.parked(pool); // so each blocking task pops a parked worker off the idle list
       pool.submitBatch(startThenBlock, new CountDownLatch[] {hold, hold});
-      assertTrue(started.await(10, TimeUnit.SECONDS)); // both workers run one each
+      assertTrue(started.await(Waits.SECONDS, TimeUnit.SECONDS)); // both workers run one each
       pool.execute(() -> { });
       PoolStats busy = pool.stats();
       assertEquals(2, busy.busyWorkers());
@@ -254,7 +290,7 @@ class LifecycleTest {
     }
     pool.shutdown();
     assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> pool.execute(() -> { }));
-    assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    assertTrue(pool.awaitTermination(Waits.SECONDS, TimeUnit.SECONDS));
     PoolStats s = pool.stats();
     assertEquals(6, s.submitted());
     assertEquals(5, s.completed());

@@ -27,7 +27,7 @@ class LocalWorkTest {
         WaitsTest.awaitUninterruptibly(releaseOther);
       });
       try {
-        assertTrue(otherBusy.await(30, TimeUnit.SECONDS));
+        assertTrue(otherBusy.await(Waits.SECONDS, TimeUnit.SECONDS));
         pool.execute(() -> {
           first.set(Thread.currentThread());
           pool.execute(() -> {
@@ -35,7 +35,7 @@ class LocalWorkTest {
             done.countDown();
           });
         });
-        assertTrue(done.await(30, TimeUnit.SECONDS));
+        assertTrue(done.await(Waits.SECONDS, TimeUnit.SECONDS));
       } finally {
         releaseOther.countDown();
       }
@@ -53,14 +53,14 @@ class LocalWorkTest {
         pool.execute(() -> {
           pool.execute(followUpRan::countDown); // into this worker's run-next slot
           try {
-            ownerSawIt.set(followUpRan.await(30, TimeUnit.SECONDS)); // only a thief can run it now
+            ownerSawIt.set(followUpRan.await(Waits.SECONDS, TimeUnit.SECONDS)); // only a thief can run it now
           } catch (InterruptedException e) {
             ownerSawIt.set(false);
           } finally {
             ownerDone.countDown();
           }
         });
-        assertTrue(ownerDone.await(60, TimeUnit.SECONDS));
+        assertTrue(ownerDone.await(Waits.SECONDS, TimeUnit.SECONDS));
         assertEquals(Boolean.TRUE, ownerSawIt.get(), "round " + round);
       }
     }
@@ -89,7 +89,7 @@ class LocalWorkTest {
         }
       };
       pool.execute(hop[0]);
-      assertTrue(chainStarted.await(30, TimeUnit.SECONDS));
+      assertTrue(chainStarted.await(Waits.SECONDS, TimeUnit.SECONDS));
       TaskFn<Object> outside = ignored -> hopsWhenOutsideRan.set(hops.get());
       TaskFuture f;
       try {
@@ -98,7 +98,7 @@ class LocalWorkTest {
         outsideQueued.countDown();
       }
       f.join();
-      assertTrue(chainDone.await(60, TimeUnit.SECONDS));
+      assertTrue(chainDone.await(Waits.SECONDS, TimeUnit.SECONDS));
       assertTrue(hopsWhenOutsideRan.get() < chainLength / 2,
           "the outside task waited for " + hopsWhenOutsideRan.get() + " local hops");
     }
@@ -121,10 +121,10 @@ class LocalWorkTest {
         refused.set(e);
       }
     });
-    assertTrue(submitted.await(30, TimeUnit.SECONDS));
+    assertTrue(submitted.await(Waits.SECONDS, TimeUnit.SECONDS));
     pool.shutdown();
     shutDown.countDown();
-    assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+    assertTrue(pool.awaitTermination(Waits.SECONDS, TimeUnit.SECONDS));
     assertEquals(1, ran.get());
     assertTrue(refused.get() instanceof RejectedExecutionException);
   }
@@ -141,12 +141,12 @@ class LocalWorkTest {
       WaitsTest.awaitUninterruptibly(release);
     });
     try {
-      assertTrue(queuedLocally.await(30, TimeUnit.SECONDS));
+      assertTrue(queuedLocally.await(Waits.SECONDS, TimeUnit.SECONDS));
       assertTrue(pool.shutdownNow().contains(followUp));
     } finally {
       release.countDown();
     }
-    assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+    assertTrue(pool.awaitTermination(Waits.SECONDS, TimeUnit.SECONDS));
     assertThrows(RejectedExecutionException.class, () -> pool.execute(followUp));
   }
 
@@ -167,7 +167,7 @@ class LocalWorkTest {
             pool.execute(followUp);
           }
         });
-        assertTrue(started.await(30, TimeUnit.SECONDS));
+        assertTrue(started.await(Waits.SECONDS, TimeUnit.SECONDS));
         CountDownLatch outsideRan = new CountDownLatch(1);
         try {
           pool.execute(() -> {
@@ -177,9 +177,9 @@ class LocalWorkTest {
         } finally {
           outsideQueued.countDown();
         }
-        assertTrue(outsideRan.await(30, TimeUnit.SECONDS));
+        assertTrue(outsideRan.await(Waits.SECONDS, TimeUnit.SECONDS));
         pool.shutdown();
-        assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        assertTrue(pool.awaitTermination(Waits.SECONDS, TimeUnit.SECONDS));
         assertEquals(queued ? "outside follow-up " : "follow-up outside ", order.toString());
       }
     }

@@ -57,7 +57,7 @@ class RangeBatchStressTest {
       AtomicIntegerArray runs = new AtomicIntegerArray(20_000);
       TaskFuture f = pool.submitBatch(RUN, slots(runs));
       List<Runnable> handedBack = pool.shutdownNow();
-      assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+      assertTrue(pool.awaitTermination(Waits.SECONDS, TimeUnit.SECONDS));
       int ran = 0;
       for (int i = 0; i < runs.length(); i++) {
         assertTrue(runs.get(i) <= 1, "task " + i + " ran twice");

@@ -46,7 +46,7 @@ class ShutdownNowStressTest {
       }
       LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(2_000_000)); // stop at varied points
       pool.shutdownNow();
-      assertTrue(pool.awaitTermination(20, TimeUnit.SECONDS),
+      assertTrue(pool.awaitTermination(Waits.SECONDS, TimeUnit.SECONDS),
           "round " + round + " did not terminate: " + pool + ", accepted " + accepted.get());
       for (Thread t : producers) {
         t.join(TimeUnit.SECONDS.toMillis(20));

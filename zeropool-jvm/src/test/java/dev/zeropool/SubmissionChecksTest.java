@@ -18,11 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 
 /** Submission edges: null arguments named, lists without random access, empty batches after shutdown. */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SubmissionChecksTest {
 
   /** A parameter object that counts how often it was run. */

@@ -17,14 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link ZeroPool.Builder#taskDecorator}: an MDC-like thread-local set by the caller is visible in
  * tasks on every {@code ExecutorService} path and gone from the worker afterwards; the static-handle
  * paths are not decorated; a throwing or null-returning decorator fails the submitting call.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TaskDecoratorTest {
 
   /** Stands in for SLF4J's MDC: a per-thread value the caller sets and tasks read. */
@@ -72,13 +70,13 @@ class TaskDecoratorTest {
   void tearDown() throws InterruptedException {
     CONTEXT.remove();
     pool.shutdownNow();
-    assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    assertTrue(pool.awaitTermination(Waits.SECONDS, TimeUnit.SECONDS));
   }
 
   /** The worker's own context, read by a static-handle task; timed await never runs it on the caller. */
   private String workerContext() throws InterruptedException {
     String[] out = {"unread"};
-    assertTrue(pool.submitTask(READ_CONTEXT, out).await(30, TimeUnit.SECONDS));
+    assertTrue(pool.submitTask(READ_CONTEXT, out).await(Waits.SECONDS, TimeUnit.SECONDS));
     return out[0];
   }
 
@@ -93,7 +91,7 @@ class TaskDecoratorTest {
       seenByExecute.set(CONTEXT.get());
       ran.countDown();
     });
-    assertTrue(ran.await(30, TimeUnit.SECONDS));
+    assertTrue(ran.await(Waits.SECONDS, TimeUnit.SECONDS));
     assertEquals("request-42", seenByExecute.get());
 
     assertEquals("request-42", pool.submit(read).get());
@@ -105,11 +103,13 @@ class TaskDecoratorTest {
     }
     assertEquals("request-42", pool.invokeAny(List.of(read, read)));
     assertEquals("request-42", CompletableFuture.supplyAsync(CONTEXT::get, pool).get());
+    assertSame(Thread.currentThread(), decoratingThread.get(), "decorated on the submitting thread");
+    // The second stage is submitted by whichever thread completes the first (the worker, or this
+    // thread if it registers the stage late), and the worker carries the caller's context by then.
     assertEquals("request-42|request-42", CompletableFuture.completedFuture("x")
         .thenApplyAsync(x -> CONTEXT.get(), pool)
         .thenApplyAsync(x -> x + "|" + CONTEXT.get(), pool).get());
 
-    assertSame(Thread.currentThread(), decoratingThread.get(), "decorated on the submitting thread");
     assertTrue(decorations.get() >= 10, "one decoration per task: " + decorations.get());
 
     CONTEXT.remove();
@@ -129,7 +129,7 @@ class TaskDecoratorTest {
           Thread.currentThread().interrupt();
         }
       });
-      assertTrue(started.await(30, TimeUnit.SECONDS));
+      assertTrue(started.await(Waits.SECONDS, TimeUnit.SECONDS));
       CONTEXT.set("submitter");
       AtomicReference<Thread> ranOn = new AtomicReference<>();
       java.util.concurrent.Future<String> future = pool.submit(() -> {
@@ -177,11 +177,11 @@ class TaskDecoratorTest {
   void staticHandlePathsAreNotDecorated() throws Exception {
     CONTEXT.set("request-1");
     String[] single = {"unread"};
-    assertTrue(pool.submitTask(READ_CONTEXT, single).await(30, TimeUnit.SECONDS));
+    assertTrue(pool.submitTask(READ_CONTEXT, single).await(Waits.SECONDS, TimeUnit.SECONDS));
     String[][] batch = {{"unread"}, {"unread"}};
-    assertTrue(pool.submitBatch(READ_CONTEXT, batch).await(30, TimeUnit.SECONDS));
+    assertTrue(pool.submitBatch(READ_CONTEXT, batch).await(Waits.SECONDS, TimeUnit.SECONDS));
     assertTrue(pool.submitBatch(TaskBatch.builder().addAll(READ_CONTEXT, batch).build())
-        .await(30, TimeUnit.SECONDS));
+        .await(Waits.SECONDS, TimeUnit.SECONDS));
     assertNull(single[0]);
     assertNull(batch[0][0]);
     assertNull(batch[1][0]);
@@ -232,7 +232,7 @@ class TaskDecoratorTest {
           Thread.currentThread().interrupt();
         }
       });
-      assertTrue(started.await(30, TimeUnit.SECONDS));
+      assertTrue(started.await(Waits.SECONDS, TimeUnit.SECONDS));
       CONTEXT.set("request-9");
       AtomicReference<String> seen = new AtomicReference<>();
       pool.execute(() -> seen.set(CONTEXT.get()));

@@ -11,10 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** {@link TaskFn#unchecked(ThrowingTaskFn)}: checked exceptions reach the future as they were thrown. */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ThrowingTaskFnTest {
 
   /** Input, output, and the exception to throw instead, if any. */

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +40,7 @@ class WaitsTest {
   void submitGetInsideATaskOfABusyPoolRunsTheInnerTaskInPlace() throws Exception {
     try (ZeroPool pool = onePool()) {
       Future<Integer> outer = pool.submit(() -> pool.submit(() -> 42).get() + 1);
-      assertEquals(43, outer.get(30, TimeUnit.SECONDS));
+      assertEquals(43, outer.get(Waits.SECONDS, TimeUnit.SECONDS));
     }
   }
 
@@ -51,7 +52,7 @@ class WaitsTest {
         pool.submitTask(COUNT, inner).toCompletableFuture().join();
         return inner.get();
       });
-      assertEquals(1, outer.get(30, TimeUnit.SECONDS));
+      assertEquals(1, outer.get(Waits.SECONDS, TimeUnit.SECONDS));
     }
   }
 
@@ -59,8 +60,8 @@ class WaitsTest {
   void aTimedAwaitInsideAWorkerHelpsInsteadOfTimingOut() throws Exception {
     try (ZeroPool pool = onePool()) {
       AtomicInteger inner = new AtomicInteger();
-      Future<Boolean> outer = pool.submit(() -> pool.submitTask(COUNT, inner).await(20, TimeUnit.SECONDS));
-      assertTrue(outer.get(30, TimeUnit.SECONDS));
+      Future<Boolean> outer = pool.submit(() -> pool.submitTask(COUNT, inner).await(Waits.SECONDS, TimeUnit.SECONDS));
+      assertTrue(outer.get(Waits.SECONDS, TimeUnit.SECONDS));
       assertEquals(1, inner.get());
     }
   }
@@ -96,7 +97,7 @@ class WaitsTest {
         return self.get().get();
       }));
       published.countDown();
-      ExecutionException failure = assertThrows(ExecutionException.class, () -> self.get().get(30, TimeUnit.SECONDS));
+      ExecutionException failure = assertThrows(ExecutionException.class, () -> self.get().get(Waits.SECONDS, TimeUnit.SECONDS));
       assertInstanceOf(IllegalStateException.class, failure.getCause());
     }
   }
@@ -123,7 +124,7 @@ class WaitsTest {
     try (ZeroPool pool = ZeroPool.builder().workers(1).threadNamePrefix("starved-")
         .starvationWatchdog(Duration.ofMillis(50), 2).failureHandler(handler).metrics(metrics).build()) {
       Future<Integer> outer = pool.submit(() -> CompletableFuture.supplyAsync(() -> 7, pool).join());
-      assertEquals(7, outer.get(30, TimeUnit.SECONDS));
+      assertEquals(7, outer.get(Waits.SECONDS, TimeUnit.SECONDS));
       assertTrue(detections.get() >= 1);
       String text = report.get().getMessage();
       assertTrue(text.contains("starved-0") && text.contains("WAITING"), text);
@@ -152,7 +153,7 @@ class WaitsTest {
         AtomicInteger queued = new AtomicInteger();
         pool.execute(() -> awaitLatch(release));
         TaskFuture behind = pool.submitTask(COUNT, queued);
-        assertTrue(reported.await(30, TimeUnit.SECONDS));
+        assertTrue(reported.await(Waits.SECONDS, TimeUnit.SECONDS));
         assertTrue(text.get().contains("no temporary worker started"), text.get());
         assertFalse(behind.isDone(), "nobody may run the queued task while the only worker is blocked");
         assertEquals(1, pool.stats().queuedTasks(), "the task is still queued");
@@ -175,7 +176,7 @@ class WaitsTest {
       }
     };
     pool.submitBatch(sleepForAnHour, new Object[2]);
-    assertTrue(started.await(30, TimeUnit.SECONDS));
+    assertTrue(started.await(Waits.SECONDS, TimeUnit.SECONDS));
     AtomicReference<Boolean> interruptedAfterClose = new AtomicReference<>();
     Thread closer = new Thread(() -> {
       pool.close();
@@ -208,13 +209,13 @@ class WaitsTest {
     java.util.Arrays.fill(params, started);
     TaskFuture batch = pool.submitBatch(blockFirst, params);
     try {
-      assertTrue(firstStarted.await(30, TimeUnit.SECONDS));
+      assertTrue(firstStarted.await(Waits.SECONDS, TimeUnit.SECONDS));
       List<Runnable> handedBack = pool.shutdownNow();
       assertTrue(handedBack.size() < 19, "the worker had claimed part of the batch: " + handedBack.size());
     } finally {
       release.countDown();
     }
-    assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+    assertTrue(pool.awaitTermination(Waits.SECONDS, TimeUnit.SECONDS));
     assertEquals(1, started.get(), "only the task that was running when the pool stopped ran");
     assertThrows(CancellationException.class, batch::join);
   }
@@ -229,15 +230,15 @@ class WaitsTest {
       awaitUninterruptibly(release);
     });
     try {
-      assertTrue(started.await(30, TimeUnit.SECONDS));
+      assertTrue(started.await(Waits.SECONDS, TimeUnit.SECONDS));
       Future<String> queued = pool.submit(() -> "never");
       pool.shutdownNow();
       assertTrue(queued.isCancelled());
-      assertThrows(CancellationException.class, () -> queued.get(30, TimeUnit.SECONDS));
+      assertThrows(CancellationException.class, () -> queued.get(Waits.SECONDS, TimeUnit.SECONDS));
     } finally {
       release.countDown();
     }
-    assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+    assertTrue(pool.awaitTermination(Waits.SECONDS, TimeUnit.SECONDS));
   }
 
   @Test
@@ -278,7 +279,7 @@ class WaitsTest {
       TaskFuture queued;
       CompletableFuture<Void> dependent;
       try {
-        assertTrue(started.await(30, TimeUnit.SECONDS));
+        assertTrue(started.await(Waits.SECONDS, TimeUnit.SECONDS));
         queued = pool.submitTask(COUNT, new AtomicInteger());
         dependent = queued.toCompletableFuture();
         assertTrue(queued.cancel(true));
@@ -298,7 +299,7 @@ class WaitsTest {
       for (int i = 0; i < 500; i++) {
         TaskFuture f = pool.submitBatch(COUNT, new AtomicInteger[] {new AtomicInteger(), new AtomicInteger()});
         CompletableFuture<Void> dependent = f.toCompletableFuture();
-        assertTrue(f.await(30, TimeUnit.SECONDS));
+        assertTrue(f.await(Waits.SECONDS, TimeUnit.SECONDS));
         assertTrue(dependent.isDone(), "round " + i);
       }
     }
@@ -315,7 +316,7 @@ class WaitsTest {
       };
       try {
         TaskFuture never = pool.submitTask(blockUntilReleased, null);
-        assertTrue(started.await(30, TimeUnit.SECONDS)); // running on the worker: waiters cannot help
+        assertTrue(started.await(Waits.SECONDS, TimeUnit.SECONDS)); // running on the worker: waiters cannot help
         for (int i = 0; i < 200; i++) {
           assertFalse(never.await(10, TimeUnit.MICROSECONDS));
         }
@@ -343,13 +344,13 @@ class WaitsTest {
         joinNanos.set(System.nanoTime() - start);
         slowRunsWhenJoinReturned.set(slowRan.get());
       });
-      assertTrue(taskStarted.await(30, TimeUnit.SECONDS));
+      assertTrue(taskStarted.await(Waits.SECONDS, TimeUnit.SECONDS));
       pool.execute(() -> {
         slowRan.incrementAndGet();
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300)); // a long, unrelated task
       });
       slowQueued.countDown();
-      outer.get(30, TimeUnit.SECONDS);
+      outer.get(Waits.SECONDS, TimeUnit.SECONDS);
       assertEquals(0, slowRunsWhenJoinReturned.get(), "the join ran the unrelated task first");
       assertTrue(joinNanos.get() < TimeUnit.MILLISECONDS.toNanos(300),
           "the join waited for the unrelated task: " + joinNanos.get() + " ns");
@@ -369,7 +370,7 @@ class WaitsTest {
       AtomicReference<Throwable> joined = new AtomicReference<>();
       AtomicReference<Thread> ranOn = new AtomicReference<>();
       try {
-        assertTrue(started.await(30, TimeUnit.SECONDS));
+        assertTrue(started.await(Waits.SECONDS, TimeUnit.SECONDS));
         TaskFn<Object> boom = ignored -> {
           ranOn.set(Thread.currentThread());
           throw new IllegalStateException("boom");
@@ -384,7 +385,7 @@ class WaitsTest {
         });
         caller.setUncaughtExceptionHandler((t, e) -> uncaught.set(e));
         caller.start();
-        caller.join(TimeUnit.SECONDS.toMillis(30));
+        Waits.ended(caller);
         assertSame(caller, ranOn.get(), "the caller helped");
       } finally {
         release.countDown();
@@ -394,10 +395,125 @@ class WaitsTest {
     }
   }
 
+  @Test
+  void aWorkerWaitingForWorkRunningElsewhereRunsOtherQueuedWorkMeanwhile() throws Exception {
+    assertTrue(waiterRunsTheOtherTask(false));
+  }
+
+  @Test
+  @Disabled("bug: a worker waiting in join() runs queued tasks (helping rule 2) but never the task in its own"
+      + " run-next slot; an execute() from that worker, while every other worker is busy, then waits until"
+      + " the join ends, and a join that needs it never ends")
+  void aWorkerWaitingForWorkRunningElsewhereRunsItsOwnRunNextTaskMeanwhile() throws Exception {
+    assertTrue(waiterRunsTheOtherTask(true));
+  }
+
+  /**
+   * Both workers are busy: one runs {@code inner}, which waits for {@code other}; the other waits for
+   * {@code inner}. Only the waiting worker can run {@code other}, and it must (a nested wait on a busy
+   * pool). {@code other} is an {@code execute} from the waiting worker (its run-next slot) or a task
+   * on the shared queue.
+   */
+  private static boolean waiterRunsTheOtherTask(boolean local) throws Exception {
+    try (ZeroPool pool = ZeroPool.builder().workers(2).withoutStarvationWatchdog().build()) {
+      CountDownLatch innerStarted = new CountDownLatch(1);
+      CountDownLatch otherRan = new CountDownLatch(1);
+      AtomicReference<Thread> waiter = new AtomicReference<>();
+      AtomicReference<Thread> otherRanOn = new AtomicReference<>();
+      Runnable other = () -> {
+        otherRanOn.set(Thread.currentThread());
+        otherRan.countDown();
+      };
+      Future<?> outer = pool.submit(() -> {
+        waiter.set(Thread.currentThread());
+        TaskFuture inner = pool.submitTask(ignored -> {
+          innerStarted.countDown();
+          awaitLatch(otherRan);
+        }, null);
+        awaitLatch(innerStarted); // so `inner` runs on the other worker, not here
+        if (local) {
+          pool.execute(other);
+        } else {
+          pool.submitTask(ignored -> other.run(), null);
+        }
+        inner.join();
+      });
+      outer.get(Waits.SECONDS, TimeUnit.SECONDS);
+      assertSame(waiter.get(), otherRanOn.get(), "the waiting worker ran the queued task");
+      return true;
+    }
+  }
+
+  @Test
+  void aTaskRunByAHelpingCallerThatWaitsForTheCallersOwnSubmissionFailsFast() throws Exception {
+    // The caller helps `outer` (runs its task), which waits for `inner`, whose task the caller also
+    // runs, nested; that task then waits for `outer`, which is on the caller's own stack two levels
+    // down: refused, not a hang.
+    try (ZeroPool pool = onePool()) {
+      CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch started = new CountDownLatch(1);
+      pool.execute(() -> { // the only worker is busy, so the caller runs both tasks itself
+        started.countDown();
+        awaitUninterruptibly(release);
+      });
+      AtomicReference<TaskFuture> outer = new AtomicReference<>();
+      AtomicReference<Throwable> refused = new AtomicReference<>();
+      AtomicReference<Thread> innerRanOn = new AtomicReference<>();
+      Thread caller = new Thread(() -> {
+        TaskFn<Object> waitForInner = ignored -> pool.submitTask(nothing -> {
+          innerRanOn.set(Thread.currentThread());
+          try {
+            outer.get().join();
+          } catch (IllegalStateException e) {
+            refused.set(e);
+          }
+        }, null).join();
+        outer.set(pool.submitTask(waitForInner, null));
+        outer.get().join();
+      });
+      caller.setDaemon(true); // left blocked if the wait is not refused
+      try {
+        assertTrue(started.await(Waits.SECONDS, TimeUnit.SECONDS));
+        caller.start();
+        Waits.ended(caller);
+      } finally {
+        release.countDown();
+      }
+      assertSame(caller, innerRanOn.get(), "the caller ran the nested task");
+      assertTrue(refused.get().getMessage().contains("its own submission"), refused.get().getMessage());
+    }
+  }
+
+  @Test
+  void aTaskAWorkerRunsWhileHelpingThatWaitsForTheWorkersOwnTaskFailsFast() throws Exception {
+    ZeroPool pool = onePool();
+    try {
+      AtomicReference<TaskFuture> outer = new AtomicReference<>();
+      AtomicReference<Throwable> refused = new AtomicReference<>();
+      CountDownLatch published = new CountDownLatch(1);
+      TaskFn<Object> waitForInner = ignored -> {
+        awaitLatch(published);
+        pool.submitTask(nothing -> { // the only worker runs it itself, nested in this task
+          try {
+            outer.get().join();
+          } catch (IllegalStateException e) {
+            refused.set(e);
+          }
+        }, null).join();
+      };
+      outer.set(pool.submitTask(waitForInner, null));
+      published.countDown();
+      assertTrue(outer.get().await(Waits.SECONDS, TimeUnit.SECONDS), "the nested wait for itself hung");
+      assertTrue(String.valueOf(refused.get()).contains("its own submission"), String.valueOf(refused.get()));
+    } finally {
+      pool.shutdownNow(); // no close(): after a failure its worker may be stuck for good
+    }
+  }
+
   static void awaitLatch(CountDownLatch latch) {
     try {
-      if (!latch.await(60, TimeUnit.SECONDS)) {
-        throw new AssertionError("latch not released within 60 s");
+      if (!latch.await(Waits.SECONDS, TimeUnit.SECONDS)) {
+        throw new AssertionError("latch not released within " + Waits.SECONDS + " s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -407,7 +523,7 @@ class WaitsTest {
 
   static void awaitUninterruptibly(CountDownLatch latch) {
     boolean interrupted = false;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Waits.SECONDS);
     while (latch.getCount() > 0 && System.nanoTime() - deadline < 0) {
       try {
         latch.await(100, TimeUnit.MILLISECONDS);

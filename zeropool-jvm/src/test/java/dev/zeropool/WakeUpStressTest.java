@@ -28,7 +28,7 @@ class WakeUpStressTest {
         for (int i = 0; i < burst; i++) {
           pool.execute(done::countDown);
         }
-        assertTrue(done.await(10, TimeUnit.SECONDS), "round " + round + ": a task was never picked up");
+        assertTrue(done.await(Waits.SECONDS, TimeUnit.SECONDS), "round " + round + ": a task was never picked up");
         LockSupport.parkNanos(ThreadLocalRandom.current().nextInt(60_000)); // around the spin window
       }
     }
@@ -41,7 +41,7 @@ class WakeUpStressTest {
         Thread.sleep(5); // well past the spin window: every worker is parked
         CountDownLatch done = new CountDownLatch(1);
         pool.execute(done::countDown);
-        assertTrue(done.await(10, TimeUnit.SECONDS), "round " + round);
+        assertTrue(done.await(Waits.SECONDS, TimeUnit.SECONDS), "round " + round);
       }
     }
   }
@@ -77,7 +77,7 @@ class WakeUpStressTest {
       for (Thread t : threads) {
         t.join(TimeUnit.SECONDS.toMillis(60));
       }
-      assertTrue(done.await(60, TimeUnit.SECONDS), "tasks lost: " + done.getCount());
+      assertTrue(done.await(Waits.SECONDS, TimeUnit.SECONDS), "tasks lost: " + done.getCount());
       assertEquals(producers * perProducer * 2, ran.get());
     }
   }

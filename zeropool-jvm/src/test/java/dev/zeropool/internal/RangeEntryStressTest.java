@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Range entries on a real pool, from several outside threads at once: random sizes, fixed and guided
@@ -24,6 +23,9 @@ import org.junit.jupiter.api.Timeout;
  * harmless. Size: {@code -Dzeropool.stress.items} scales the rounds.
  */
 class RangeEntryStressTest {
+
+  /** Bound of every wait ({@code -Dzeropool.test.waitSeconds}, shortened by the mutation profile). */
+  private static final long WAIT_SECONDS = Long.getLong("zeropool.test.waitSeconds", 10);
 
   private static final int ROUNDS = (int) Math.max(300, Long.getLong("zeropool.stress.items", 12_000_000L) / 6_000);
 
@@ -55,7 +57,6 @@ class RangeEntryStressTest {
   }
 
   @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void everyUnitRunsOnceAndFailuresReachTheCaller() throws Exception {
     WorkerPool pool = new WorkerPool("stress", 3, Thread::new, 20_000, null, null, null, 0, 0);
     AtomicReference<Throwable> problem = new AtomicReference<>();
@@ -101,12 +102,11 @@ class RangeEntryStressTest {
       assertNull(problem.get(), () -> String.valueOf(problem.get()));
     } finally {
       pool.shutdown();
-      assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS), "workers ended");
+      assertTrue(pool.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS), "workers ended");
     }
   }
 
   @Test
-  @Timeout(value = 1, unit = TimeUnit.MINUTES)
   void onlyTheFirstFailureIsTheCauseAndAWorkerSurvivesIt() {
     WorkerPool pool = new WorkerPool("test", 2, Thread::new, 0, null, null, null, 0, 0);
     try {
@@ -130,7 +130,6 @@ class RangeEntryStressTest {
   }
 
   @Test
-  @Timeout(value = 1, unit = TimeUnit.MINUTES)
   void afterShutdownTheCallerRunsEverythingItself() {
     WorkerPool pool = new WorkerPool("test", 2, Thread::new, 0, null, null, null, 0, 0);
     pool.shutdown();

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,7 +26,6 @@ class TaskQueueStressTest {
       "2, 2, 1024, 65536", // the default shape: one ring that rarely grows
       "3, 2, 16, 16",      // tiny rings: constant closing, linking and hand-over
   })
-  @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void everyItemArrivesExactlyOnceInProducerOrder(int producers, int consumers, int initial, int max)
       throws Exception {
     TaskQueue queue = new TaskQueue(initial, max);

@@ -17,7 +17,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Several senders add, send to and remove items at random at once, through inboxes of two slots (so
@@ -29,18 +28,19 @@ import org.junit.jupiter.api.Timeout;
  */
 class PinnedPoolStressTest {
 
+  /** Bound of every wait ({@code -Dzeropool.test.waitSeconds}, shortened by the mutation profile). */
+  private static final long WAIT_SECONDS = Long.getLong("zeropool.test.waitSeconds", 10);
+
   private static final int OPS = (int) Math.max(5_000, Long.getLong("zeropool.stress.items", 12_000_000L) / 60);
 
   static final ItemFn<long[], Long, Long> ADD = (cell, by) -> cell[0] += by;
 
   @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void randomAddsSendsAndRemovesFromManySendersLoseNothing() throws Exception {
     run(Duration.ZERO);
   }
 
   @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void theSameWithASpinWindowBeforeParkingAndBlocking() throws Exception {
     run(Duration.ofNanos(20_000));
   }
@@ -50,7 +50,6 @@ class PinnedPoolStressTest {
    * and each message has to wake its thread: a lost wake-up would hang a sender (and fail the timeout).
    */
   @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void noWakeUpIsLostWhenEveryMessageFindsItsThreadParked() throws Exception {
     int senders = 4;
     int rounds = Math.max(2_000, OPS / 20);
@@ -61,9 +60,9 @@ class PinnedPoolStressTest {
         long id = s;
         threads.add(new Thread(() -> {
           try {
-            pool.add(id, () -> new long[1]).get(60, TimeUnit.SECONDS);
+            pool.add(id, () -> new long[1]).get(WAIT_SECONDS, TimeUnit.SECONDS);
             for (long i = 1; i <= rounds; i++) {
-              long got = pool.send(id, ADD, 1L).get(60, TimeUnit.SECONDS);
+              long got = pool.send(id, ADD, 1L).get(WAIT_SECONDS, TimeUnit.SECONDS);
               if (got != i) {
                 wrong.add("item " + id + " answered " + got + " to round " + i);
               }
@@ -153,7 +152,7 @@ class PinnedPoolStressTest {
       Object want = expected.get(i);
       Object got;
       try {
-        Object value = futures.get(i).get(60, TimeUnit.SECONDS);
+        Object value = futures.get(i).get(WAIT_SECONDS, TimeUnit.SECONDS);
         got = value == null ? "added" : value;
       } catch (ExecutionException e) {
         got = e.getCause().getClass();

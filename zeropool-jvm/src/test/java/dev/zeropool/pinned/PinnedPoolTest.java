@@ -34,6 +34,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PinnedPoolTest {
 
+  /** Bound of every wait ({@code -Dzeropool.test.waitSeconds}, shortened by the mutation profile). */
+  private static final long WAIT_SECONDS = Long.getLong("zeropool.test.waitSeconds", 10);
+
   /** A test item: a counter, a log of what it saw, and a flag that detects overlapping messages. */
   static final class Item {
     long value;
@@ -51,11 +54,11 @@ class PinnedPoolTest {
   };
 
   private static <T> T await(CompletableFuture<T> f) throws Exception {
-    return f.get(30, TimeUnit.SECONDS);
+    return f.get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
   private static Throwable failureOf(CompletableFuture<?> f) throws Exception {
-    ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(WAIT_SECONDS, TimeUnit.SECONDS));
     return e.getCause();
   }
 
@@ -220,9 +223,9 @@ class PinnedPoolTest {
       await(pool.add(1, Item::new));
       pool.send(0, (item, unused) -> {
         blocked.countDown();
-        return release.await(30, TimeUnit.SECONDS) ? 0L : -1L;
+        return release.await(WAIT_SECONDS, TimeUnit.SECONDS) ? 0L : -1L;
       }, null);
-      assertTrue(blocked.await(30, TimeUnit.SECONDS));
+      assertTrue(blocked.await(WAIT_SECONDS, TimeUnit.SECONDS));
       for (int i = 0; i < 5_000; i++) {
         pending.add(pool.send(i % 2, ADD, 1L));
       }
@@ -293,9 +296,9 @@ class PinnedPoolTest {
       await(pool.add(0, Item::new));
       running = pool.send(0, (item, unused) -> {
         blocked.countDown();
-        return release.await(30, TimeUnit.SECONDS) ? 1L : -1L;
+        return release.await(WAIT_SECONDS, TimeUnit.SECONDS) ? 1L : -1L;
       }, null);
-      assertTrue(blocked.await(30, TimeUnit.SECONDS));
+      assertTrue(blocked.await(WAIT_SECONDS, TimeUnit.SECONDS));
       for (int i = 0; i < 100; i++) {
         queued.add(pool.send(0, ADD, 1L));
         pool.post(0, ADD, 1L);
@@ -372,9 +375,9 @@ class PinnedPoolTest {
       try {
         pool.send(0, (item, unused) -> {
           blocked.countDown();
-          return release.await(30, TimeUnit.SECONDS);
+          return release.await(WAIT_SECONDS, TimeUnit.SECONDS);
         }, null);
-        assertTrue(blocked.await(30, TimeUnit.SECONDS));
+        assertTrue(blocked.await(WAIT_SECONDS, TimeUnit.SECONDS));
         CompletableFuture<Long> cancelled = pool.send(0, ADD, 100L);
         assertTrue(cancelled.cancel(false));
         assertTrue(pool.inboxDepths()[0] >= 1);
@@ -398,9 +401,9 @@ class PinnedPoolTest {
       try {
         pool.send(0, (item, unused) -> {
           blocked.countDown();
-          return release.await(30, TimeUnit.SECONDS);
+          return release.await(WAIT_SECONDS, TimeUnit.SECONDS);
         }, null);
-        assertTrue(blocked.await(30, TimeUnit.SECONDS));
+        assertTrue(blocked.await(WAIT_SECONDS, TimeUnit.SECONDS));
         for (int i = 0; i < 1_000; i++) {
           pool.post(0, ADD, 1L);
         }
@@ -453,7 +456,7 @@ class PinnedPoolTest {
           got.countDown();
         }).build()) {
       pool.post(42, ADD, 1L);
-      assertTrue(got.await(30, TimeUnit.SECONDS));
+      assertTrue(got.await(WAIT_SECONDS, TimeUnit.SECONDS));
       assertEquals("NoSuchElementException 42", reported.get());
       await(pool.add(42, Item::new));
       assertEquals(1L, await(pool.send(42, ADD, 1L)));
