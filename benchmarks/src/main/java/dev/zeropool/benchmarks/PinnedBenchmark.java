@@ -82,14 +82,13 @@ public class PinnedBenchmark {
   public static final int NUMBERS = 10_000;
   /** Items in {@code SUM_100} and {@code INCREMENT}. */
   public static final int ITEMS = 100;
+  /** Increments in flight per {@code INCREMENT_1000} operation. */
+  public static final int IN_FLIGHT = 1000;
   /** Items created per {@code CREATE_1000} operation. */
   public static final int CREATED = 1000;
-  /** The spin window of {@code pinnedPoolSpinning}, in microseconds. */
-  public static final int SPIN_MICROS = 20;
-  private static final Duration SPIN_WINDOW = Duration.ofNanos(SPIN_MICROS * 1000L);
 
   /** The measured workload. */
-  public enum Workload { SUM_100, CREATE_1000, INCREMENT }
+  public enum Workload { SUM_100, CREATE_1000, INCREMENT, INCREMENT_1000 }
 
   /** One item: its numbers (filled on the thread that creates it) and a counter. */
   public static final class Item {
@@ -122,16 +121,18 @@ public class PinnedBenchmark {
   public int workers;
 
   /** What one operation does. */
-  @Param({"SUM_100", "CREATE_1000", "INCREMENT"})
+  @Param({"SUM_100", "CREATE_1000", "INCREMENT", "INCREMENT_1000"})
   public Workload workload;
 
   private int threads;
   private PinnedPool<Item> pinned;
-  private PinnedPool<Item> pinnedSpinning;
+  private PinnedPool<Item> pinnedNoSpin;
   private ExecutorItems executors;
   private CoroutineActors<Item> actors;
   @SuppressWarnings("unchecked")
   private final CompletableFuture<Long>[] replies = new CompletableFuture[ITEMS];
+  @SuppressWarnings("unchecked")
+  private final CompletableFuture<Long>[] inFlight = new CompletableFuture[IN_FLIGHT];
   private long next;
 
   /** The JDK peer: single-thread executors, each owning a {@code HashMap} of the items routed to it. */
@@ -188,13 +189,13 @@ public class PinnedBenchmark {
       return;
     }
     pinned = PinnedPool.<Item>builder().threads(threads).daemon(true).build();
-    pinnedSpinning = PinnedPool.<Item>builder().threads(threads).daemon(true).spinWindow(SPIN_WINDOW).build();
+    pinnedNoSpin = PinnedPool.<Item>builder().threads(threads).daemon(true).spinWindow(Duration.ZERO).build();
     executors = new ExecutorItems(threads);
     actors = new CoroutineActors<>();
     for (long id = 0; id < ITEMS; id++) {
       long seed = id;
       pinned.add(id, () -> new Item(seed)).join();
-      pinnedSpinning.add(id, () -> new Item(seed)).join();
+      pinnedNoSpin.add(id, () -> new Item(seed)).join();
       executors.add(id).join();
       actors.add(id, () -> new Item(seed)).join();
     }
@@ -205,22 +206,22 @@ public class PinnedBenchmark {
   public void tearDown() {
     if (pinned != null) {
       pinned.close();
-      pinnedSpinning.close();
+      pinnedNoSpin.close();
       executors.close();
       actors.close();
     }
   }
 
-  /** {@link PinnedPool} with default settings (threads park at once when idle). */
+  /** {@link PinnedPool} with default settings. */
   @Benchmark
   public long pinnedPool() {
-    return pinned(pinned, Duration.ZERO);
+    return pinned(pinned, null);
   }
 
-  /** {@link PinnedPool} with a {@value #SPIN_MICROS} µs spin window before parking and before a blocked join parks. */
+  /** {@link PinnedPool} without a spin window: threads and waiters park at once. */
   @Benchmark
-  public long pinnedPoolSpinning() {
-    return pinned(pinnedSpinning, SPIN_WINDOW);
+  public long pinnedPoolNoSpin() {
+    return pinned(pinnedNoSpin, Duration.ZERO);
   }
 
   private long pinned(PinnedPool<Item> pinned, Duration spinWindow) {
@@ -230,9 +231,17 @@ public class PinnedBenchmark {
           replies[id] = pinned.send(id, SUM, null);
         }
         return joinAll();
+      case INCREMENT_1000:
+        for (int i = 0; i < IN_FLIGHT; i++) {
+          inFlight[i] = pinned.send(i % ITEMS, INCREMENT, null);
+        }
+        return joinInFlight();
       case CREATE_1000:
-        try (PinnedPool<Item> pool = PinnedPool.<Item>builder().threads(threads).daemon(true)
-            .spinWindow(spinWindow).build()) {
+        PinnedPool.Builder<Item> builder = PinnedPool.<Item>builder().threads(threads).daemon(true);
+        if (spinWindow != null) {
+          builder.spinWindow(spinWindow);
+        }
+        try (PinnedPool<Item> pool = builder.build()) {
           for (long id = 0; id < CREATED; id++) {
             long seed = id;
             pool.add(id, () -> new Item(seed));
@@ -253,6 +262,11 @@ public class PinnedBenchmark {
           replies[id] = executors.send(id, SUM_JDK);
         }
         return joinAll();
+      case INCREMENT_1000:
+        for (int i = 0; i < IN_FLIGHT; i++) {
+          inFlight[i] = executors.send(i % ITEMS, INCREMENT_JDK);
+        }
+        return joinInFlight();
       case CREATE_1000:
         try (ExecutorItems pool = new ExecutorItems(threads)) {
           for (long id = 0; id < CREATED; id++) {
@@ -274,6 +288,11 @@ public class PinnedBenchmark {
           replies[id] = actors.send(id, SUM_FN);
         }
         return joinAll();
+      case INCREMENT_1000:
+        for (int i = 0; i < IN_FLIGHT; i++) {
+          inFlight[i] = actors.send(i % ITEMS, INCREMENT_FN);
+        }
+        return joinInFlight();
       case CREATE_1000:
         try (CoroutineActors<Item> pool = new CoroutineActors<>()) {
           for (long id = 0; id < CREATED; id++) {
@@ -285,6 +304,14 @@ public class PinnedBenchmark {
       default:
         return actors.send(next++ % ITEMS, INCREMENT_FN).join();
     }
+  }
+
+  private long joinInFlight() {
+    long total = 0;
+    for (CompletableFuture<Long> r : inFlight) {
+      total += r.join();
+    }
+    return total;
   }
 
   private long joinAll() {
