@@ -35,12 +35,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *       to each item and waits for the 100 responses.</li>
  *   <li>{@code CREATE_1000} (its {@code element_creation}): one operation starts the threads, creates
  *       1000 such items (each fills its numbers on its own thread) and shuts everything down.</li>
- *   <li>{@code INCREMENT}: the messaging cost itself: one operation sends one counter increment to one
- *       of 100 items and waits for the reply.</li>
+ *   <li>{@code INCREMENT}: the messaging cost itself (round trip): one operation sends one counter
+ *       increment to one of 100 items and waits for the reply.</li>
+ *   <li>{@code INCREMENT_1000}: messaging throughput (messaging_thread_pool's {@code send_and_receive}
+ *       of many requests): one operation sends {@value #IN_FLIGHT} increments round-robin to the 100
+ *       items, all in flight at once, then waits for every reply.</li>
  * </ul>
  *
- * Three ways, same work: {@code pinnedPool} ({@link PinnedPool}, a static {@link ItemFn} per request;
- * {@code pinnedPoolSpinning} is the same with a {@value #SPIN_MICROS} µs spin window);
+ * Three ways, same work: {@code pinnedPool} ({@link PinnedPool} with default settings, a static
+ * {@link ItemFn} per request; {@code pinnedPoolNoSpin} is the same with a zero spin window, to show
+ * what the window buys);
  * {@code threadPoolExecutors}, the JDK peer: one {@link Executors#newSingleThreadExecutor()} per thread,
  * each owning a {@code HashMap} of its items, {@link CompletableFuture#supplyAsync} per message;
  * {@code coroutineActors}: one kotlinx actor (a coroutine reading its own {@code Channel}) per item on

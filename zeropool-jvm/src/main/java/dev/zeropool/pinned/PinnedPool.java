@@ -205,8 +205,8 @@ public final class PinnedPool<S> implements PinnedSender<S>, AutoCloseable {
    * }</pre>
    */
   public static OptionalLong currentItemId() {
-    return Thread.currentThread() instanceof PinnedThread<?> t && t.inMessage
-        ? OptionalLong.of(t.currentId) : OptionalLong.empty();
+    return Thread.currentThread() instanceof PinnedThread<?> t && t.current.active
+        ? OptionalLong.of(t.current.id) : OptionalLong.empty();
   }
 
   /**

@@ -81,9 +81,8 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
   private volatile int parked;
   /** Items on this thread, for {@link PinnedPool#itemCounts()}; written by this thread only. */
   private volatile int itemCount;
-  /** The id of the message running now; meaningful only while {@link #inMessage}. */
-  long currentId;
-  boolean inMessage;
+  /** The message running now; written per message, so kept off the cache line senders read. */
+  final Current current = new Current();
   /** What the pool's thread-state factory made for this thread, or null. */
   Object threadState;
 
@@ -209,8 +208,9 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
     if (future != null && future.isDone()) {
       return; // cancelled by its sender before it started: skipped, as the cancellation promised
     }
-    currentId = id;
-    inMessage = true;
+    Current current = this.current;
+    current.id = id;
+    current.active = true;
     Object result = null;
     Throwable failure = null;
     try {
@@ -228,7 +228,7 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
         pool.reportFailure(id, t);
       }
     }
-    inMessage = false;
+    current.active = false;
     if (future == null) {
       if (failure != null) {
         pool.reportFailure(id, failure);
@@ -269,5 +269,26 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
   @SuppressWarnings("unchecked")
   private static void complete(CompletableFuture<?> future, Object result) {
     ((CompletableFuture<Object>) future).complete(result);
+  }
+
+  /** Padding before {@link Current}'s fields. */
+  abstract static class CurrentPad {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+  }
+
+  /** The id of the message this thread runs now, meaningful only while {@code active}. */
+  abstract static class CurrentFields extends CurrentPad {
+    long id;
+    boolean active;
+  }
+
+  /**
+   * What the thread runs now, for {@link PinnedPool#currentItemId()}; touched by this thread only. This
+   * thread writes it twice per message, while every send reads {@link #parked} and {@link #inbox}: on
+   * one cache line, each message would pull that line away from the senders' cores. Padded on both
+   * sides (a superclass before, fields after), as the inbox pads its indices.
+   */
+  static final class Current extends CurrentFields {
+    long p10, p11, p12, p13, p14, p15, p16, p17;
   }
 }
