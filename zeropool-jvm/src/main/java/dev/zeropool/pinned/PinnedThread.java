@@ -36,7 +36,8 @@ import java.util.function.Supplier;
  * Shutting the inbox down is published the same way (a CAS in the inbox, then {@link #signal()}).
  *
  * <h2>Spin window</h2>
- * A thread that has just run messages and finds its inbox empty may spin (re-reading the inbox with
+ * A thread that has just run messages one by one (see {@link #SPIN_AFTER_AT_MOST}) and finds its inbox
+ * empty may spin (re-reading the inbox with
  * {@link Thread#onSpinWait()}) for the pool's spin window before it parks, so that a request that
  * follows quickly is caught without an OS wake-up. It spins only if it gets the pool's
  * {@link SpinTurn} (one spinner per pool) and stops early when a sender wakes another thread of the
@@ -52,6 +53,13 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
 
   /** How many messages one {@link MpscInbox#drain} call hands over before the loop looks around again. */
   private static final int DRAIN_BATCH = 256;
+  /**
+   * A thread spins only if its last drain took at most this many messages: requests that come one by
+   * one (a round trip, a slow stream) are where the next one is imminent. A drain that found a batch
+   * followed a burst; once the burst is drained the sender is waiting for replies or doing other work,
+   * and a spinner would only take a core from the threads still busy with it.
+   */
+  private static final int SPIN_AFTER_AT_MOST = 2;
 
   private static final VarHandle PARKED;
   private static final VarHandle ITEM_COUNT;
@@ -117,13 +125,13 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
       pool.reportFailure(-1, t);
     }
     try {
-      boolean ranMessages = false;
+      boolean oneByOne = false;
       while (true) {
         int ran = inbox.drain(this, DRAIN_BATCH);
-        if (ran == 0 && !idle(ranMessages)) {
+        if (ran == 0 && !idle(oneByOne)) {
           return;
         }
-        ranMessages = ran > 0;
+        oneByOne = ran > 0 && ran <= SPIN_AFTER_AT_MOST;
       }
     } finally {
       items.clear(); // nothing can reach the items any more: let them go even if the pool is kept
@@ -134,7 +142,7 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
   /**
    * Waits until the inbox has a message.
    *
-   * @param maySpin whether the thread has just run messages (only then is a quick follow-up likely)
+   * @param maySpin whether the thread has just run messages one by one (only then is a quick follow-up likely)
    * @return false when the inbox is shut down and drained (the thread ends)
    */
   private boolean idle(boolean maySpin) {
