@@ -52,27 +52,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * available processor; kotlinx's {@code Dispatchers.Default} always has one per processor). Replies are
  * boxed {@code Long}s everywhere.
  *
- * <p>Latest results, short runs on a shared, noisy 2-core VM (JDK 17, workers = 2, GC profiler):
- * {@code SUM_100} and {@code INCREMENT} with 1 fork, 3 × 1 s warm-up, 5 × 1 s measurement;
- * {@code CREATE_1000} with 1 fork, 2 × 1 s warm-up, 3 × 1 s measurement (its peers' errors exceed their
- * scores: a few operations per second, one slow one dominates). Indicative only; see
- * {@code docs/benchmarks.md}, "Pinned items":
- * <pre>
- * | workload | pool | score (ns/op) | ± error | vs threadPoolExecutors | alloc (B/op) |
- * |---|---|---:|---:|---:|---:|
- * | workload=INCREMENT | pinnedPoolSpinning | 27,774 | 8,100 | 0.76 | 73 |
- * | workload=INCREMENT | pinnedPool | 36,392 | 15,729 | 1.00 | 90 |
- * | workload=INCREMENT | threadPoolExecutors | 36,398 | 2,959 | 1.00 | 217 |
- * | workload=INCREMENT | coroutineActors | 48,363 | 6,168 | 1.33 | 140 |
- * | workload=SUM_100 | coroutineActors | 304,112 | 113,481 | 0.92 | 8,905 |
- * | workload=SUM_100 | pinnedPool | 320,767 | 80,153 | 0.97 | 5,480 |
- * | workload=SUM_100 | threadPoolExecutors | 330,525 | 125,595 | 1.00 | 14,350 |
- * | workload=SUM_100 | pinnedPoolSpinning | 377,438 | 56,110 | 1.14 | 5,135 |
- * | workload=CREATE_1000 | pinnedPoolSpinning | 13,548,790 | 15,239,369 | 0.11 | 80,230,920 |
- * | workload=CREATE_1000 | pinnedPool | 14,631,720 | 18,184,953 | 0.12 | 80,230,927 |
- * | workload=CREATE_1000 | threadPoolExecutors | 117,955,680 | 1,412,595,827 | 1.00 | 80,273,293 |
- * | workload=CREATE_1000 | coroutineActors | 125,053,311 | 758,568,809 | 1.06 | 80,916,135 |
- * </pre>
+ * <p>Latest results (short runs on a shared, noisy 2-core VM, JDK 17, workers = 2, GC profiler; the
+ * commands, every figure with its error, and what they mean are in {@code docs/benchmarks.md},
+ * "PinnedBenchmark"), as the ratio to {@code threadPoolExecutors} measured in the same run, median
+ * of three runs: SUMMARY
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -37,12 +37,11 @@ import java.util.function.Supplier;
  *
  * <h2>Spin window</h2>
  * A thread that has just run messages one by one (see {@link #SPIN_AFTER_AT_MOST}) and finds its inbox
- * empty may spin (re-reading the inbox with
- * {@link Thread#onSpinWait()}) for the pool's spin window before it parks, so that a request that
- * follows quickly is caught without an OS wake-up. It spins only if it gets the pool's
- * {@link SpinTurn} (one spinner per pool) and stops early when a sender wakes another thread of the
- * pool. A thread that wakes up, finds nothing and parks again never spins, so an idle pool costs no CPU
- * after one window.
+ * empty may spin (re-reading the inbox with {@link Thread#onSpinWait()}) for the pool's spin window
+ * before it parks, so that a request that follows quickly is caught without an OS wake-up. It spins
+ * only if it gets the pool's {@link SpinTurn} (one spinner per pool), and stops early while another
+ * thread of the pool has been woken and is not running yet. A thread that wakes up, finds nothing and
+ * parks again never spins, so an idle pool costs no CPU after one window.
  */
 final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
 
