@@ -35,12 +35,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *       to each item and waits for the 100 responses.</li>
  *   <li>{@code CREATE_1000} (its {@code element_creation}): one operation starts the threads, creates
  *       1000 such items (each fills its numbers on its own thread) and shuts everything down.</li>
- *   <li>{@code INCREMENT}: the messaging cost itself: one operation sends one counter increment to one
- *       of 100 items and waits for the reply.</li>
+ *   <li>{@code INCREMENT}: the messaging cost itself (round trip): one operation sends one counter
+ *       increment to one of 100 items and waits for the reply.</li>
+ *   <li>{@code INCREMENT_1000}: messaging throughput (messaging_thread_pool's {@code send_and_receive}
+ *       of many requests): one operation sends {@value #IN_FLIGHT} increments round-robin to the 100
+ *       items, all in flight at once, then waits for every reply.</li>
  * </ul>
  *
- * Three ways, same work: {@code pinnedPool} ({@link PinnedPool}, a static {@link ItemFn} per request;
- * {@code pinnedPoolSpinning} is the same with a {@value #SPIN_MICROS} µs spin window);
+ * Three ways, same work: {@code pinnedPool} ({@link PinnedPool} with default settings, a static
+ * {@link ItemFn} per request; {@code pinnedPoolNoSpin} is the same with a zero spin window, to show
+ * what the window buys);
  * {@code threadPoolExecutors}, the JDK peer: one {@link Executors#newSingleThreadExecutor()} per thread,
  * each owning a {@code HashMap} of its items, {@link CompletableFuture#supplyAsync} per message;
  * {@code coroutineActors}: one kotlinx actor (a coroutine reading its own {@code Channel}) per item on
@@ -48,27 +52,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * available processor; kotlinx's {@code Dispatchers.Default} always has one per processor). Replies are
  * boxed {@code Long}s everywhere.
  *
- * <p>Latest results, short runs on a shared, noisy 2-core VM (JDK 17, workers = 2, GC profiler):
- * {@code SUM_100} and {@code INCREMENT} with 1 fork, 3 × 1 s warm-up, 5 × 1 s measurement;
- * {@code CREATE_1000} with 1 fork, 2 × 1 s warm-up, 3 × 1 s measurement (its peers' errors exceed their
- * scores: a few operations per second, one slow one dominates). Indicative only; see
- * {@code docs/benchmarks.md}, "Pinned items":
- * <pre>
- * | workload | pool | score (ns/op) | ± error | vs threadPoolExecutors | alloc (B/op) |
- * |---|---|---:|---:|---:|---:|
- * | workload=INCREMENT | pinnedPoolSpinning | 27,774 | 8,100 | 0.76 | 73 |
- * | workload=INCREMENT | pinnedPool | 36,392 | 15,729 | 1.00 | 90 |
- * | workload=INCREMENT | threadPoolExecutors | 36,398 | 2,959 | 1.00 | 217 |
- * | workload=INCREMENT | coroutineActors | 48,363 | 6,168 | 1.33 | 140 |
- * | workload=SUM_100 | coroutineActors | 304,112 | 113,481 | 0.92 | 8,905 |
- * | workload=SUM_100 | pinnedPool | 320,767 | 80,153 | 0.97 | 5,480 |
- * | workload=SUM_100 | threadPoolExecutors | 330,525 | 125,595 | 1.00 | 14,350 |
- * | workload=SUM_100 | pinnedPoolSpinning | 377,438 | 56,110 | 1.14 | 5,135 |
- * | workload=CREATE_1000 | pinnedPoolSpinning | 13,548,790 | 15,239,369 | 0.11 | 80,230,920 |
- * | workload=CREATE_1000 | pinnedPool | 14,631,720 | 18,184,953 | 0.12 | 80,230,927 |
- * | workload=CREATE_1000 | threadPoolExecutors | 117,955,680 | 1,412,595,827 | 1.00 | 80,273,293 |
- * | workload=CREATE_1000 | coroutineActors | 125,053,311 | 758,568,809 | 1.06 | 80,916,135 |
- * </pre>
+ * <p>Latest results (short runs on a shared, noisy 2-core VM, JDK 17, workers = 2, GC profiler; the
+ * commands, every figure with its error, and what they mean are in {@code docs/benchmarks.md},
+ * "PinnedBenchmark"), as the ratio to {@code threadPoolExecutors} measured in the same run, median
+ * of three runs:
+ * round trip ({@code INCREMENT}) 0.51, vs coroutineActors 0.35; throughput ({@code INCREMENT_1000})
+ * 0.59, vs coroutineActors 0.30; {@code SUM_100} 0.93. A send allocates its future and nothing else:
+ * 48 B per message in {@code INCREMENT_1000} with the boxed reply, against 137 B for the JDK way.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -82,14 +72,13 @@ public class PinnedBenchmark {
   public static final int NUMBERS = 10_000;
   /** Items in {@code SUM_100} and {@code INCREMENT}. */
   public static final int ITEMS = 100;
+  /** Increments in flight per {@code INCREMENT_1000} operation. */
+  public static final int IN_FLIGHT = 1000;
   /** Items created per {@code CREATE_1000} operation. */
   public static final int CREATED = 1000;
-  /** The spin window of {@code pinnedPoolSpinning}, in microseconds. */
-  public static final int SPIN_MICROS = 20;
-  private static final Duration SPIN_WINDOW = Duration.ofNanos(SPIN_MICROS * 1000L);
 
   /** The measured workload. */
-  public enum Workload { SUM_100, CREATE_1000, INCREMENT }
+  public enum Workload { SUM_100, CREATE_1000, INCREMENT, INCREMENT_1000 }
 
   /** One item: its numbers (filled on the thread that creates it) and a counter. */
   public static final class Item {
@@ -122,16 +111,18 @@ public class PinnedBenchmark {
   public int workers;
 
   /** What one operation does. */
-  @Param({"SUM_100", "CREATE_1000", "INCREMENT"})
+  @Param({"SUM_100", "CREATE_1000", "INCREMENT", "INCREMENT_1000"})
   public Workload workload;
 
   private int threads;
   private PinnedPool<Item> pinned;
-  private PinnedPool<Item> pinnedSpinning;
+  private PinnedPool<Item> pinnedNoSpin;
   private ExecutorItems executors;
   private CoroutineActors<Item> actors;
   @SuppressWarnings("unchecked")
   private final CompletableFuture<Long>[] replies = new CompletableFuture[ITEMS];
+  @SuppressWarnings("unchecked")
+  private final CompletableFuture<Long>[] inFlight = new CompletableFuture[IN_FLIGHT];
   private long next;
 
   /** The JDK peer: single-thread executors, each owning a {@code HashMap} of the items routed to it. */
@@ -188,13 +179,13 @@ public class PinnedBenchmark {
       return;
     }
     pinned = PinnedPool.<Item>builder().threads(threads).daemon(true).build();
-    pinnedSpinning = PinnedPool.<Item>builder().threads(threads).daemon(true).spinWindow(SPIN_WINDOW).build();
+    pinnedNoSpin = PinnedPool.<Item>builder().threads(threads).daemon(true).spinWindow(Duration.ZERO).build();
     executors = new ExecutorItems(threads);
     actors = new CoroutineActors<>();
     for (long id = 0; id < ITEMS; id++) {
       long seed = id;
       pinned.add(id, () -> new Item(seed)).join();
-      pinnedSpinning.add(id, () -> new Item(seed)).join();
+      pinnedNoSpin.add(id, () -> new Item(seed)).join();
       executors.add(id).join();
       actors.add(id, () -> new Item(seed)).join();
     }
@@ -205,22 +196,22 @@ public class PinnedBenchmark {
   public void tearDown() {
     if (pinned != null) {
       pinned.close();
-      pinnedSpinning.close();
+      pinnedNoSpin.close();
       executors.close();
       actors.close();
     }
   }
 
-  /** {@link PinnedPool} with default settings (threads park at once when idle). */
+  /** {@link PinnedPool} with default settings. */
   @Benchmark
   public long pinnedPool() {
-    return pinned(pinned, Duration.ZERO);
+    return pinned(pinned, null);
   }
 
-  /** {@link PinnedPool} with a {@value #SPIN_MICROS} µs spin window before parking and before a blocked join parks. */
+  /** {@link PinnedPool} without a spin window: threads and waiters park at once. */
   @Benchmark
-  public long pinnedPoolSpinning() {
-    return pinned(pinnedSpinning, SPIN_WINDOW);
+  public long pinnedPoolNoSpin() {
+    return pinned(pinnedNoSpin, Duration.ZERO);
   }
 
   private long pinned(PinnedPool<Item> pinned, Duration spinWindow) {
@@ -230,9 +221,17 @@ public class PinnedBenchmark {
           replies[id] = pinned.send(id, SUM, null);
         }
         return joinAll();
+      case INCREMENT_1000:
+        for (int i = 0; i < IN_FLIGHT; i++) {
+          inFlight[i] = pinned.send(i % ITEMS, INCREMENT, null);
+        }
+        return joinInFlight();
       case CREATE_1000:
-        try (PinnedPool<Item> pool = PinnedPool.<Item>builder().threads(threads).daemon(true)
-            .spinWindow(spinWindow).build()) {
+        PinnedPool.Builder<Item> builder = PinnedPool.<Item>builder().threads(threads).daemon(true);
+        if (spinWindow != null) {
+          builder.spinWindow(spinWindow);
+        }
+        try (PinnedPool<Item> pool = builder.build()) {
           for (long id = 0; id < CREATED; id++) {
             long seed = id;
             pool.add(id, () -> new Item(seed));
@@ -253,6 +252,11 @@ public class PinnedBenchmark {
           replies[id] = executors.send(id, SUM_JDK);
         }
         return joinAll();
+      case INCREMENT_1000:
+        for (int i = 0; i < IN_FLIGHT; i++) {
+          inFlight[i] = executors.send(i % ITEMS, INCREMENT_JDK);
+        }
+        return joinInFlight();
       case CREATE_1000:
         try (ExecutorItems pool = new ExecutorItems(threads)) {
           for (long id = 0; id < CREATED; id++) {
@@ -274,6 +278,11 @@ public class PinnedBenchmark {
           replies[id] = actors.send(id, SUM_FN);
         }
         return joinAll();
+      case INCREMENT_1000:
+        for (int i = 0; i < IN_FLIGHT; i++) {
+          inFlight[i] = actors.send(i % ITEMS, INCREMENT_FN);
+        }
+        return joinInFlight();
       case CREATE_1000:
         try (CoroutineActors<Item> pool = new CoroutineActors<>()) {
           for (long id = 0; id < CREATED; id++) {
@@ -285,6 +294,14 @@ public class PinnedBenchmark {
       default:
         return actors.send(next++ % ITEMS, INCREMENT_FN).join();
     }
+  }
+
+  private long joinInFlight() {
+    long total = 0;
+    for (CompletableFuture<Long> r : inFlight) {
+      total += r.join();
+    }
+    return total;
   }
 
   private long joinAll() {

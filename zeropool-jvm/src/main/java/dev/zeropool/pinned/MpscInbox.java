@@ -194,9 +194,12 @@ final class MpscInbox {
   int drain(Sink sink, int max) {
     Segment s = headSegment;
     long h = s.lpHead();
+    long t = 0; // the last tail read: every index below it is claimed, so it is re-read only when reached
     int n = 0;
     while (n < max) {
-      long t = s.lvTail();
+      if ((t & INDEX_MASK) <= h) {
+        t = s.lvTail(); // producers write tail on every claim: one read per run of claims, not per message
+      }
       if ((t & INDEX_MASK) > h) {
         // Racing with the producer that claimed h: it may not have published the slot yet.
         while (s.lvSeq(h) != h + 1) {
@@ -222,6 +225,7 @@ final class MpscInbox {
       headSegment = next; // the drained ring is now unreachable from the inbox
       s = next;
       h = s.lpHead();
+      t = 0;
     }
     return n;
   }

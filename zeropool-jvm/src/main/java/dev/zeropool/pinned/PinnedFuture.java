@@ -8,8 +8,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The future of one message: a plain {@link CompletableFuture} that knows which thread will complete
  * it, so that blocking on it <em>from that very thread</em> fails at once instead of deadlocking, and
- * so that a blocking wait can first spin for the pool's spin window (a quick reply is then caught
- * without parking the waiter and paying for its wake-up).
+ * so that a blocking wait can first spin for the pool's spin window when the reply is close (a quick
+ * reply is then caught without parking the waiter and paying for its wake-up).
  *
  * <h2>Invariant</h2>
  * Only {@link #owner} completes it (or the sender, by cancelling). A thread that blocks in
@@ -45,7 +45,7 @@ final class PinnedFuture<T> extends CompletableFuture<T> {
     return super.get(timeout, unit);
   }
 
-  /** Refuses a wait that can never end, then spins for the spin window while the reply may be close. */
+  /** Refuses a wait that can never end, then spins for the spin window if the reply is close. */
   private void beforeBlocking() {
     if (isDone()) {
       return;
@@ -56,7 +56,10 @@ final class PinnedFuture<T> extends CompletableFuture<T> {
           + "thenApply/thenAccept instead, or route the two items to different threads");
     }
     long window = owner.pool.spinWindowNanos;
-    if (window > 0) {
+    // Spin only when the reply is close: at most one message waits in the owner's inbox (ours, or the
+    // one before it). Behind a longer queue the owner has work for the whole window, and a spinning
+    // waiter would take a core from it (with more busy threads than cores) instead of saving a wake-up.
+    if (window > 0 && owner.inbox.depth() <= 1) {
       long deadline = System.nanoTime() + window;
       while (!isDone() && System.nanoTime() - deadline < 0) {
         Thread.onSpinWait();

@@ -20,22 +20,28 @@ import java.util.function.Supplier;
  * <h2>Parking without a lost wake-up</h2>
  * The consumer (this thread) and a producer (a sender) each write one thing and then read the other's:
  * <ol>
- *   <li>Consumer, when {@link MpscInbox#state()} said empty: store {@code parked = 1}, full fence,
- *       read the inbox again; only if it is still empty, park until {@code parked} is 0 again.</li>
+ *   <li>Consumer, when {@link MpscInbox#state()} said empty: store {@code parked = IDLE}, full fence,
+ *       read the inbox again; only if it is still empty, park until {@code parked} is no longer
+ *       {@code IDLE}.</li>
  *   <li>Producer, after {@link MpscInbox#offer} published its message: full fence, read
- *       {@code parked}; if 1, CAS it to 0 and unpark the consumer.</li>
+ *       {@code parked}; if {@code IDLE}, CAS it to {@code WOKEN} and unpark the consumer.</li>
  * </ol>
  * The two fences are ordered one before the other. If the producer's fence comes second, its read sees
- * {@code parked == 1} and it unparks. If the consumer's comes second, its re-read sees the published
- * message and it does not park. Either way the message is run. Only a producer's CAS clears
- * {@code parked}, so a spurious return from {@code park} just parks again, and at most one producer
- * pays for the {@code unpark}; while the thread is busy, senders pay one fence and one read.
+ * {@code parked == IDLE} and it unparks. If the consumer's comes second, its re-read sees the published
+ * message and it does not park. Either way the message is run. Only a producer's CAS ends
+ * {@code IDLE}, so a spurious return from {@code park} just parks again, and at most one producer
+ * pays for the {@code unpark}; while the thread is busy, senders pay one fence and one read. Back on a
+ * core, the consumer sets {@code RUNNING} (so {@code WOKEN} marks a thread that waits for a core; the
+ * pool's spinner yields to it, see {@link SpinTurn}).
  * Shutting the inbox down is published the same way (a CAS in the inbox, then {@link #signal()}).
  *
  * <h2>Spin window</h2>
- * Before parking the thread may spin (re-reading the inbox with {@link Thread#onSpinWait()}) for the
- * pool's spin window, so that a request that follows quickly is caught without an OS wake-up. The
- * default is 0: an idle pinned thread costs no CPU at all.
+ * A thread that has just run messages one by one (see {@link #SPIN_AFTER_AT_MOST}) and finds its inbox
+ * empty may spin (re-reading the inbox with {@link Thread#onSpinWait()}) for the pool's spin window
+ * before it parks, so that a request that follows quickly is caught without an OS wake-up. It spins
+ * only if it gets the pool's {@link SpinTurn} (one spinner per pool), and stops early while another
+ * thread of the pool has been woken and is not running yet. A thread that wakes up, finds nothing and
+ * parks again never spins, so an idle pool costs no CPU after one window.
  */
 final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
 
@@ -46,6 +52,13 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
 
   /** How many messages one {@link MpscInbox#drain} call hands over before the loop looks around again. */
   private static final int DRAIN_BATCH = 256;
+  /**
+   * A thread spins only if its last drain took at most this many messages: requests that come one by
+   * one (a round trip, a slow stream) are where the next one is imminent. A drain that found a batch
+   * followed a burst; once the burst is drained the sender is waiting for replies or doing other work,
+   * and a spinner would only take a core from the threads still busy with it.
+   */
+  private static final int SPIN_AFTER_AT_MOST = 2;
 
   private static final VarHandle PARKED;
   private static final VarHandle ITEM_COUNT;
@@ -64,13 +77,19 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
   final int index;
   final MpscInbox inbox;
   private final ItemMap<S> items = new ItemMap<>();
-  /** 1 while this thread is (about to be) parked; cleared only by a producer's CAS. */
+  /** {@link #parked}: running (or spinning); senders leave it alone. */
+  private static final int PARKED_RUNNING = 0;
+  /** {@link #parked}: parked or about to park; the first sender to see it moves it to {@link #PARKED_WOKEN} and unparks. */
+  private static final int PARKED_IDLE = 1;
+  /** {@link #parked}: unparked by a sender, not yet running; counted in the pool's {@link SpinTurn}. */
+  private static final int PARKED_WOKEN = 2;
+
+  /** One of {@code PARKED_...}; only a sender's CAS moves it from idle to woken, only this thread back to running. */
   private volatile int parked;
   /** Items on this thread, for {@link PinnedPool#itemCounts()}; written by this thread only. */
   private volatile int itemCount;
-  /** The id of the message running now; meaningful only while {@link #inMessage}. */
-  long currentId;
-  boolean inMessage;
+  /** The message running now; written per message, so kept off the cache line senders read. */
+  final Current current = new Current();
   /** What the pool's thread-state factory made for this thread, or null. */
   Object threadState;
 
@@ -85,7 +104,8 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
   /** Producer side of the wake-up protocol; call after every accepted offer and after shutdown. */
   void signal() {
     VarHandle.fullFence(); // orders our publish (a release store in the inbox) before the read of parked
-    if ((int) PARKED.getOpaque(this) == 1 && PARKED.compareAndSet(this, 1, 0)) {
+    if ((int) PARKED.getOpaque(this) == PARKED_IDLE && PARKED.compareAndSet(this, PARKED_IDLE, PARKED_WOKEN)) {
+      pool.spinTurn.woke(); // before the unpark, so that the count is up before we can run and take it down
       LockSupport.unpark(this);
     }
   }
@@ -104,10 +124,13 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
       pool.reportFailure(-1, t);
     }
     try {
+      boolean oneByOne = false;
       while (true) {
-        if (inbox.drain(this, DRAIN_BATCH) == 0 && !idle()) {
+        int ran = inbox.drain(this, DRAIN_BATCH);
+        if (ran == 0 && !idle(oneByOne)) {
           return;
         }
+        oneByOne = ran > 0 && ran <= SPIN_AFTER_AT_MOST;
       }
     } finally {
       items.clear(); // nothing can reach the items any more: let them go even if the pool is kept
@@ -118,34 +141,63 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
   /**
    * Waits until the inbox has a message.
    *
+   * @param maySpin whether the thread has just run messages one by one (only then is a quick follow-up likely)
    * @return false when the inbox is shut down and drained (the thread ends)
    */
-  private boolean idle() {
-    long spin = pool.spinWindowNanos;
-    if (spin > 0) {
-      long deadline = System.nanoTime() + spin;
-      do {
-        int state = inbox.state();
+  private boolean idle(boolean maySpin) {
+    if (maySpin && pool.spinWindowNanos > 0 && pool.spinTurn.tryTake()) {
+      try {
+        int state = spin(pool.spinWindowNanos);
         if (state != MpscInbox.EMPTY) {
           return state == MpscInbox.READY;
         }
-        Thread.onSpinWait();
-      } while (System.nanoTime() - deadline < 0);
+      } finally {
+        pool.spinTurn.release();
+      }
     }
-    PARKED.setOpaque(this, 1);
+    PARKED.setOpaque(this, PARKED_IDLE);
     VarHandle.fullFence(); // orders the store of parked before the re-read of the inbox
     int state = inbox.state();
     if (state != MpscInbox.EMPTY) {
-      PARKED.setOpaque(this, 0);
+      running();
       return state == MpscInbox.READY;
     }
-    while ((int) PARKED.getVolatile(this) == 1) {
+    while ((int) PARKED.getVolatile(this) == PARKED_IDLE) {
       LockSupport.park(this);
       // An interrupt left by an item's handler (or sent from outside) would make park return at once
       // forever; interrupts mean nothing to an idle pinned thread, so drop them.
       Thread.interrupted();
     }
+    running();
     return true;
+  }
+
+  /** Back from (almost) parking: clears {@link #parked}, and the pool's count of woken threads if a sender woke us. */
+  private void running() {
+    if (!PARKED.compareAndSet(this, PARKED_IDLE, PARKED_RUNNING)) {
+      PARKED.setOpaque(this, PARKED_RUNNING); // a sender set PARKED_WOKEN and counted it: uncount it
+      pool.spinTurn.running();
+    }
+  }
+
+  /**
+   * Re-reads the inbox until it has a message, the window ends, or a sender wakes another thread of
+   * the pool (which then needs this core more). Only the holder of the spin turn calls this.
+   *
+   * @return the inbox's last {@link MpscInbox#state()}
+   */
+  private int spin(long windowNanos) {
+    SpinTurn turn = pool.spinTurn;
+    long deadline = System.nanoTime() + windowNanos;
+    int state;
+    do {
+      state = inbox.state();
+      if (state != MpscInbox.EMPTY) {
+        return state;
+      }
+      Thread.onSpinWait();
+    } while (System.nanoTime() - deadline < 0 && !turn.someoneWaking());
+    return state;
   }
 
   @Override
@@ -163,8 +215,9 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
     if (future != null && future.isDone()) {
       return; // cancelled by its sender before it started: skipped, as the cancellation promised
     }
-    currentId = id;
-    inMessage = true;
+    Current current = this.current;
+    current.id = id;
+    current.active = true;
     Object result = null;
     Throwable failure = null;
     try {
@@ -182,7 +235,7 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
         pool.reportFailure(id, t);
       }
     }
-    inMessage = false;
+    current.active = false;
     if (future == null) {
       if (failure != null) {
         pool.reportFailure(id, failure);
@@ -223,5 +276,26 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
   @SuppressWarnings("unchecked")
   private static void complete(CompletableFuture<?> future, Object result) {
     ((CompletableFuture<Object>) future).complete(result);
+  }
+
+  /** Padding before {@link Current}'s fields. */
+  abstract static class CurrentPad {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+  }
+
+  /** The id of the message this thread runs now, meaningful only while {@code active}. */
+  abstract static class CurrentFields extends CurrentPad {
+    long id;
+    boolean active;
+  }
+
+  /**
+   * What the thread runs now, for {@link PinnedPool#currentItemId()}; touched by this thread only. This
+   * thread writes it twice per message, while every send reads {@link #parked} and {@link #inbox}: on
+   * one cache line, each message would pull that line away from the senders' cores. Padded on both
+   * sides (a superclass before, fields after), as the inbox pads its indices.
+   */
+  static final class Current extends CurrentFields {
+    long p10, p11, p12, p13, p14, p15, p16, p17;
   }
 }

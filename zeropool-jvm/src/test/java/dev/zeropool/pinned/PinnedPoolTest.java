@@ -542,4 +542,34 @@ class PinnedPoolTest {
       assertEquals(20_001, await(pool.send(1, append, -1)));
     }
   }
+
+  @Test
+  void afterTheSpinWindowEveryThreadParksSoAnIdlePoolCostsNoCpu() throws Exception {
+    // A long window, so that the spinner is surely seen spinning first, then parking by itself.
+    try (PinnedPool<Item> pool = PinnedPool.<Item>builder().threads(3).threadNamePrefix("idle-check-")
+        .spinWindow(java.time.Duration.ofMillis(200)).build()) {
+      for (long id = 0; id < 30; id++) {
+        pool.add(id, Item::new);
+      }
+      for (long id = 0; id < 30; id++) {
+        await(pool.send(id, ADD, 1L));
+      }
+      List<Thread> threads = new ArrayList<>();
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        if (t.getName().startsWith("idle-check-")) {
+          threads.add(t);
+        }
+      }
+      assertEquals(3, threads.size());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      boolean allParked = false;
+      while (!allParked && System.nanoTime() - deadline < 0) {
+        allParked = threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING);
+        Thread.sleep(5); // polling a condition, not timing it: the assertion below holds or times out
+      }
+      assertTrue(allParked, "a pinned thread still runs with nothing to do");
+      // Parked, not gone: a message after the pause wakes its thread and runs.
+      assertEquals(2L, await(pool.send(7, ADD, 1L)));
+    }
+  }
 }
