@@ -21,7 +21,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -401,9 +400,6 @@ class WaitsTest {
   }
 
   @Test
-  @Disabled("bug: a worker waiting in join() runs queued tasks (helping rule 2) but never the task in its own"
-      + " run-next slot; an execute() from that worker, while every other worker is busy, then waits until"
-      + " the join ends, and a join that needs it never ends")
   void aWorkerWaitingForWorkRunningElsewhereRunsItsOwnRunNextTaskMeanwhile() throws Exception {
     assertTrue(waiterRunsTheOtherTask(true));
   }

@@ -301,6 +301,14 @@ final class TaskRunner {
 
   /** Runs a task taken from a run-next slot (an {@code execute} task, with no completion). */
   void runLocal(Runnable task) {
+    runLocal(task, true);
+  }
+
+  /**
+   * Runs a run-next task; {@code clearInterrupts} is false for a waiter that runs it while it helps
+   * (an interrupt then belongs to the wait, not to a leftover of an earlier task).
+   */
+  void runLocal(Runnable task, boolean clearInterrupts) {
     if (lifecycle.isStopping()) {
       notStarted(WorkerPool.RUN_RUNNABLE, task, null, new CancellationException(lifecycle.stopReason()), true);
       if (metrics != null) {
@@ -308,7 +316,9 @@ final class TaskRunner {
       }
       return;
     }
-    clearLeftoverInterrupt();
+    if (clearInterrupts) {
+      clearLeftoverInterrupt();
+    }
     try {
       task.run();
       if (metrics != null) {
