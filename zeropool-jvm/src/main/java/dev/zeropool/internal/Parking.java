@@ -167,7 +167,8 @@ final class Parking {
     }
   }
 
-  private void pushIdle(Worker w) {
+  /** Lists {@code w} on the idle stack; only {@code w}'s own thread calls it, and only while it is not listed. */
+  void pushIdle(Worker w) {
     w.idle = true;
     for (;;) {
       long ctl = idleCtl;
@@ -179,7 +180,7 @@ final class Parking {
   }
 
   /** A worker that found work right after listing itself takes itself off the stack if it is on top. */
-  private void tryUnlist(Worker w) {
+  void tryUnlist(Worker w) {
     long ctl = idleCtl;
     if ((ctl & TOP_MASK) == w.index + 1
         && IDLE_CTL.compareAndSet(this, ctl, ((ctl & ~TOP_MASK) + STAMP_UNIT) | w.nextIdle)) {
@@ -193,6 +194,17 @@ final class Parking {
     for (Worker w : workers) {
       LockSupport.unpark(w.thread);
     }
+  }
+
+  /** {@return the indices of the workers on the idle stack, top first; exact only when quiescent} */
+  int[] listedWorkers() {
+    int[] listed = new int[workers.length + 1]; // one spare slot shows a cycle instead of hiding it
+    int count = 0;
+    for (int top = (int) (idleCtl & TOP_MASK); top != 0 && count < listed.length;
+        top = workers[top - 1].nextIdle) {
+      listed[count++] = top - 1;
+    }
+    return java.util.Arrays.copyOf(listed, count);
   }
 
   long wakeUps() {

@@ -358,8 +358,10 @@ public final class WorkerPool {
     PoolCounters c = metrics instanceof PoolCounters ? (PoolCounters) metrics : null;
     int idle = idleWorkers();
     int live = 0;
+    // A worker that has ended is still alive for a moment while its thread exits: after termination
+    // none counts as busy.
     for (Worker w : workers) {
-      if (w.thread.isAlive()) {
+      if (w.thread.isAlive() && !lifecycle.isTerminated()) {
         live++;
       }
     }
