@@ -189,7 +189,8 @@ public class Completion implements TaskFuture {
     if (!settled) {
       Helping.requireNotOwnTask(pool, this);
       pool.help(this, false, 0L);
-      if (!spinUntilSettled(Long.MAX_VALUE)) {
+      SpinWait.untilDone(this, pool.spinNanos()); // what is left usually ends within microseconds
+      if (!settled) {
         awaitUninterruptibly();
       }
     }
@@ -204,7 +205,8 @@ public class Completion implements TaskFuture {
     if (!settled) {
       Helping.requireNotOwnTask(pool, this);
       pool.help(this, false, 0L);
-      if (!spinUntilSettled(Long.MAX_VALUE)) {
+      SpinWait.untilDone(this, pool.spinNanos());
+      if (!settled) {
         awaitNanos(Long.MAX_VALUE);
       }
     }
@@ -251,7 +253,8 @@ public class Completion implements TaskFuture {
     if (pool.isOwnWorker()) {
       pool.help(this, true, deadline); // a worker must keep the pool moving, or the wait could deadlock
     }
-    return spinUntilSettled(deadline) || awaitNanos(deadline - System.nanoTime());
+    SpinWait.untilDone(this, Math.min(pool.spinNanos(), deadline - System.nanoTime()));
+    return settled || awaitNanos(deadline - System.nanoTime());
   }
 
   private Void reportForGet() throws ExecutionException {
@@ -313,30 +316,6 @@ public class Completion implements TaskFuture {
       count++;
     }
     return count;
-  }
-
-  /**
-   * Spins for the pool's spin window (or until {@code deadline}, a {@link System#nanoTime()} value,
-   * whichever is first) while the submission is not settled. Once the waiter has helped, what is left
-   * usually runs on a worker and ends within microseconds; parking would cost an OS wake-up on both
-   * sides (the completer's unpark, then the waiter's return to a core).
-   *
-   * @return whether the submission is settled
-   */
-  private boolean spinUntilSettled(long deadline) {
-    long now = System.nanoTime();
-    long end = now + pool.spinNanos();
-    if (deadline - end < 0) {
-      end = deadline;
-    }
-    while (!settled) {
-      if (now - end >= 0) {
-        return false;
-      }
-      Thread.onSpinWait();
-      now = System.nanoTime();
-    }
-    return true;
   }
 
   /** Pushes a waiter unless the submission is done; returns false if it was done. */

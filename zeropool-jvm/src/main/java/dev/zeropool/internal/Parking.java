@@ -3,6 +3,7 @@ package dev.zeropool.internal;
 import dev.zeropool.PoolMetrics;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -204,7 +205,7 @@ final class Parking {
         top = workers[top - 1].nextIdle) {
       listed[count++] = top - 1;
     }
-    return java.util.Arrays.copyOf(listed, count);
+    return Arrays.copyOf(listed, count);
   }
 
   long wakeUps() {

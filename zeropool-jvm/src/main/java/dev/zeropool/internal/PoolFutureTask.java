@@ -91,20 +91,9 @@ public final class PoolFutureTask<T> extends FutureTask<T> {
       if (interruptLanded) {
         throw new InterruptedException();
       }
-      spinUntilDone();
+      SpinWait.untilDone(this, spinNanos); // a worker runs it: it usually ends within microseconds
     }
     return super.get();
-  }
-
-  /**
-   * A worker is running the task: it usually ends within microseconds, and parking in
-   * {@code FutureTask.get} would cost an OS wake-up on both sides.
-   */
-  private void spinUntilDone() {
-    long end = System.nanoTime() + spinNanos;
-    while (!isDone() && System.nanoTime() - end < 0) {
-      Thread.onSpinWait();
-    }
   }
 
   @Override

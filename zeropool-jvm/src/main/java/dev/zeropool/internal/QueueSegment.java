@@ -213,8 +213,8 @@ final class QueueSegment extends SegmentTail {
    * stay occupied, so nothing is copied and no reference is written per task on the consumer side
    * (under G1 each reference store pays a write barrier).
    *
-   * <p>The run is at most {@code max} long and at most the waiting tasks divided by {@code shareOf}. With {@code only != null} it takes only tasks of that
-   * completion.
+   * <p>The run is at most {@code max} long and at most the waiting tasks divided by {@code shareOf}.
+   * With {@code only != null} it takes only tasks of that completion.
    *
    * @return {@code (firstIndex << COUNT_BITS) | count} with {@code count >= 1}, 0 when nothing is
    *     waiting, {@link #TAKE_DRAINED} or {@link #TAKE_NOT_OURS}

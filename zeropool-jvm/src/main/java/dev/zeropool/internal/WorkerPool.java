@@ -360,9 +360,11 @@ public final class WorkerPool {
     int live = 0;
     // A worker that has ended is still alive for a moment while its thread exits: after termination
     // none counts as busy.
-    for (Worker w : workers) {
-      if (w.thread.isAlive() && !lifecycle.isTerminated()) {
-        live++;
+    if (!lifecycle.isTerminated()) {
+      for (Worker w : workers) {
+        if (w.thread.isAlive()) {
+          live++;
+        }
       }
     }
     return new PoolStats(c != null ? c.submitted() : -1, c != null ? c.completed() : -1,

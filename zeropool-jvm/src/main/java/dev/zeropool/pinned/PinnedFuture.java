@@ -1,5 +1,6 @@
 package dev.zeropool.pinned;
 
+import dev.zeropool.internal.SpinWait;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -60,10 +61,7 @@ final class PinnedFuture<T> extends CompletableFuture<T> {
     // one before it). Behind a longer queue the owner has work for the whole window, and a spinning
     // waiter would take a core from it (with more busy threads than cores) instead of saving a wake-up.
     if (window > 0 && owner.inbox.depth() <= 1) {
-      long deadline = System.nanoTime() + window;
-      while (!isDone() && System.nanoTime() - deadline < 0) {
-        Thread.onSpinWait();
-      }
+      SpinWait.untilDone(this, window);
     }
   }
 }
