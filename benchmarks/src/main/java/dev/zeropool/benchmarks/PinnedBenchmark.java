@@ -3,7 +3,9 @@ package dev.zeropool.benchmarks;
 import dev.zeropool.pinned.ItemFn;
 import dev.zeropool.pinned.PinnedPool;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -11,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
+import java.util.stream.LongStream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -43,7 +46,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * Three ways, same work: {@code pinnedPool} ({@link PinnedPool} with default settings, a static
- * {@link ItemFn} per request; {@code pinnedPoolNoSpin} is the same with a zero spin window, to show
+ * {@link ItemFn} per request, the batch workloads sent with {@link PinnedPool#sendAll} as a pool user
+ * would (one claim of inbox slots per thread per batch); {@code pinnedPoolNoSpin} is the same with a zero spin window, to show
  * what the window buys);
  * {@code threadPoolExecutors}, the JDK peer: one {@link Executors#newSingleThreadExecutor()} per thread,
  * each owning a {@code HashMap} of its items, {@link CompletableFuture#supplyAsync} per message;
@@ -168,6 +172,12 @@ public class PinnedBenchmark {
     }
   }
 
+  /** The batches as {@link PinnedPool#sendAll} takes them: ids, and one (unused) parameter per id. */
+  private static final long[] SUM_IDS = LongStream.range(0, ITEMS).toArray();
+  private static final List<Void> SUM_PARAMS = Collections.nCopies(ITEMS, null);
+  private static final long[] IN_FLIGHT_IDS = LongStream.range(0, IN_FLIGHT).map(i -> i % ITEMS).toArray();
+  private static final List<Void> IN_FLIGHT_PARAMS = Collections.nCopies(IN_FLIGHT, null);
+
   private static final Function<Item, Long> SUM_JDK = Item::sum;
   private static final Function<Item, Long> INCREMENT_JDK = item -> ++item.counter;
 
@@ -217,15 +227,9 @@ public class PinnedBenchmark {
   private long pinned(PinnedPool<Item> pinned, Duration spinWindow) {
     switch (workload) {
       case SUM_100:
-        for (int id = 0; id < ITEMS; id++) {
-          replies[id] = pinned.send(id, SUM, null);
-        }
-        return joinAll();
+        return joinAll(pinned.sendAll(SUM_IDS, SUM, SUM_PARAMS));
       case INCREMENT_1000:
-        for (int i = 0; i < IN_FLIGHT; i++) {
-          inFlight[i] = pinned.send(i % ITEMS, INCREMENT, null);
-        }
-        return joinInFlight();
+        return joinAll(pinned.sendAll(IN_FLIGHT_IDS, INCREMENT, IN_FLIGHT_PARAMS));
       case CREATE_1000:
         PinnedPool.Builder<Item> builder = PinnedPool.<Item>builder().threads(threads).daemon(true);
         if (spinWindow != null) {
@@ -294,6 +298,14 @@ public class PinnedBenchmark {
       default:
         return actors.send(next++ % ITEMS, INCREMENT_FN).join();
     }
+  }
+
+  private static long joinAll(List<CompletableFuture<Long>> all) {
+    long total = 0;
+    for (CompletableFuture<Long> r : all) {
+      total += r.join();
+    }
+    return total;
   }
 
   private long joinInFlight() {

@@ -135,6 +135,55 @@ final class MpscInbox {
   }
 
   /**
+   * Appends a run of messages in order: message {@code k} of the run is operation {@code op} for item
+   * {@code ids[order[k]]} with {@code params[order[k]]} and {@code futures[order[k]]}, for {@code k} in
+   * {@code [from, to)}. One CAS claims as many consecutive slots as the ring has free (a sender's batch
+   * to one thread costs one claim instead of one per message); what does not fit goes one slot at a
+   * time through {@link #offer}'s rules (closing the full ring, moving to its successor).
+   *
+   * <p>Why one look at the block's last slot is enough: the consumer frees slots in index order, so if
+   * the last one is free for this lap, every slot before it is too.
+   *
+   * @return how many messages were accepted: all of them, or the ones before a shutdown
+   */
+  int offerAll(Object op, long[] ids, Object[] params, CompletableFuture<?>[] futures, int[] order, int from,
+      int to) {
+    Segment s = tailSegment;
+    int k = from;
+    while (k < to) {
+      long t = s.lvTail();
+      if ((t & CLOSED) != 0) {
+        if ((t & SHUT_DOWN) != 0) {
+          break;
+        }
+        s = successorOf(s);
+        continue;
+      }
+      int block = Math.min(to - k, s.capacity);
+      long last = t + block - 1;
+      if (block > 1 && s.lvSeq(last) == last) {
+        if (s.casTail(t, last + 1)) {
+          for (long index = t; index <= last; index++, k++) {
+            int m = order[k];
+            s.write(index, op, ids[m], params[m], futures[m]);
+          }
+        }
+        continue; // CAS lost: re-read the tail
+      }
+      long seq = s.lvSeq(t);
+      if (seq == t) {
+        if (s.casTail(t, t + 1)) {
+          int m = order[k++];
+          s.write(t, op, ids[m], params[m], futures[m]);
+        }
+      } else if (seq < t) {
+        s.casTail(t, t | CLOSED); // full, as in offer
+      }
+    }
+    return k - from;
+  }
+
+  /**
    * Refuses every later offer. Messages accepted before stay and are drained as usual.
    *
    * @return true if this call shut the inbox down, false if it already was

@@ -1,6 +1,8 @@
 package dev.zeropool.pinned;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -162,6 +164,63 @@ public final class PinnedPool<S> implements PinnedSender<S>, AutoCloseable {
       throw rejected();
     }
     thread.signal();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The batch is grouped by thread (each thread's messages keep request order), and each group
+   * claims its inbox slots with one CAS where the ring has room and wakes its thread once: cheaper than
+   * one {@link #send} per message when many go out at once. Still one future per message and nothing
+   * else per message; the grouping costs a few arrays per call.
+   */
+  @Override
+  public <P, R> List<CompletableFuture<R>> sendAll(long[] ids, ItemFn<S, P, R> fn, List<? extends P> params) {
+    Objects.requireNonNull(ids, "ids");
+    Objects.requireNonNull(fn, "fn");
+    Objects.requireNonNull(params, "params");
+    // Read every parameter and route every id before any slot is claimed: a claimed slot must be written.
+    Object[] paramArray = params.toArray();
+    int n = ids.length;
+    if (n != paramArray.length) {
+      throw new IllegalArgumentException("ids and params differ in length: " + n + " != " + paramArray.length);
+    }
+    int[] threadOf = new int[n];
+    int[] groupEnd = new int[threads.length];
+    for (int i = 0; i < n; i++) {
+      threadOf[i] = route(ids[i]);
+      groupEnd[threadOf[i]]++;
+    }
+    for (int t = 1; t < groupEnd.length; t++) {
+      groupEnd[t] += groupEnd[t - 1];
+    }
+    // A stable counting sort: order lists the requests thread by thread, each group in request order.
+    int[] order = new int[n];
+    @SuppressWarnings("unchecked")
+    PinnedFuture<R>[] futures = new PinnedFuture[n];
+    int[] next = new int[threads.length];
+    for (int t = 1; t < next.length; t++) {
+      next[t] = groupEnd[t - 1];
+    }
+    for (int i = 0; i < n; i++) {
+      order[next[threadOf[i]]++] = i;
+      futures[i] = new PinnedFuture<>(threads[threadOf[i]]);
+    }
+    for (int t = 0; t < threads.length; t++) {
+      int from = t == 0 ? 0 : groupEnd[t - 1];
+      int to = groupEnd[t];
+      if (from == to) {
+        continue;
+      }
+      int accepted = threads[t].inbox.offerAll(fn, ids, paramArray, futures, order, from, to);
+      if (accepted > 0) {
+        threads[t].signal();
+      }
+      if (accepted < to - from) {
+        throw rejected(); // closed meanwhile: what was accepted before stays sent, as with send
+      }
+    }
+    return Arrays.asList(futures);
   }
 
   @Override

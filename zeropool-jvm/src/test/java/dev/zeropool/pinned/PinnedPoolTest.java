@@ -447,6 +447,54 @@ class PinnedPoolTest {
   }
 
   @Test
+  void sendAllGroupsByThreadButKeepsEachItemsRequestOrder() throws Exception {
+    try (PinnedPool<Item> pool = PinnedPool.<Item>builder().threads(3).inboxCapacity(2).build()) {
+      for (long id = 0; id < 4; id++) {
+        await(pool.add(id, Item::new));
+      }
+      int n = 200; // far more than the two-slot first ring: runs spill into grown rings
+      long[] ids = new long[n];
+      List<Object> params = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        ids[i] = (i * 7) % 4; // items 0..3 interleaved, on threads 0, 1, 2, 0
+        params.add(i % 5 == 0 ? null : i);
+      }
+      List<CompletableFuture<Void>> replies = pool.sendAll(ids, RECORD, params);
+      assertEquals(n, replies.size());
+      for (CompletableFuture<Void> reply : replies) {
+        await(reply);
+      }
+      for (long id = 0; id < 4; id++) {
+        List<Object> expected = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          if (ids[i] == id) {
+            expected.add(params.get(i));
+          }
+        }
+        long item = id;
+        assertEquals(expected, await(pool.send(id, (it, unused) -> new ArrayList<>(it.seen), null)), "item " + item);
+      }
+    }
+  }
+
+  @Test
+  void sendAllRoutesEveryIdBeforeSendingAnyAndRefusesWhenClosed() throws Exception {
+    PinnedPool<Item> pool = PinnedPool.<Item>builder().threads(2).router(id -> id == 99 ? 5 : (int) id % 2).build();
+    try {
+      await(pool.add(0, Item::new));
+      await(pool.add(1, Item::new));
+      assertThrows(IllegalStateException.class,
+          () -> pool.sendAll(new long[] {0, 1, 99}, ADD, List.of(1L, 1L, 1L)));
+      assertEquals(0L, await(pool.send(0, GET, null)), "nothing of the refused batch ran");
+      assertEquals(0L, await(pool.send(1, GET, null)), "nothing of the refused batch ran");
+      assertEquals(List.of(), pool.sendAll(new long[0], ADD, List.of()));
+    } finally {
+      pool.close();
+    }
+    assertThrows(RejectedExecutionException.class, () -> pool.sendAll(new long[] {0, 1}, ADD, List.of(1L, 1L)));
+  }
+
+  @Test
   void aFailedPostGoesToTheFailureHandlerAndTheThreadCarriesOn() throws Exception {
     AtomicReference<String> reported = new AtomicReference<>();
     CountDownLatch got = new CountDownLatch(1);
