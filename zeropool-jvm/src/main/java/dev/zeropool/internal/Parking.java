@@ -23,8 +23,9 @@ import java.util.concurrent.locks.LockSupport;
  *       at most min(N, idle workers) threads and the submitter pays for one unpark at most.</li>
  *   <li>A worker going idle clears {@code spinning}, (1) lists itself, then (2) looks for work (both
  *       queues and every worker's run-next slot) and parks only if it found none. While it spins, it
- *       leaves a task in another worker's slot to its owner for {@link #STEAL_AFTER_NANOS} (a
- *       ping-pong stays on one core); the check before parking takes any task it finds.</li>
+ *       leaves a task in another worker's slot to its owner while that owner makes progress (a
+ *       ping-pong stays on one core), and steals it once the owner has been stuck for
+ *       {@link #STEAL_AFTER_NANOS}; the check before parking takes any task it finds.</li>
  * </ol>
  *
  * <h2>No lost wake-up</h2>
@@ -61,8 +62,10 @@ final class Parking {
     }
   }
 
-  /** How long a spinner lets a task sit in another worker's run-next slot before it steals it. */
+  /** How long a spinner lets a task sit in the run-next slot of a worker that makes no progress before it steals it. */
   static final long STEAL_AFTER_NANOS = 3_000;
+  /** How often a spinner looks at the other workers' run-next slots. */
+  static final long LOOK_EVERY_NANOS = 1_000;
 
   private final Worker[] workers;
   final long spinNanos;
@@ -128,20 +131,31 @@ final class Parking {
       try {
         long now = System.nanoTime();
         long end = now + spinNanos;
-        Runnable seen = null; // another worker's run-next task, and since when it has sat there
-        long seenSince = 0;
+        long lastLook = now - LOOK_EVERY_NANOS;
+        Worker owner = null; // a worker with a run-next task, its progress then, and since when
+        long ownerProgress = 0;
+        long ownerSince = 0;
         do {
           if (pool.hasPublishedWork()) { // leaves the producers' tail alone; the check before parking does not
             return true;
           }
-          // A task in another worker's slot is stolen only once it has sat there a while: its owner
-          // usually runs it within a microsecond (a ping-pong), and stealing would move the pair apart.
-          Runnable local = pool.peekLocal(w);
-          if (local != seen) {
-            seen = local;
-            seenSince = now;
-          } else if (local != null && now - seenSince >= STEAL_AFTER_NANOS) {
-            return true;
+          // Another worker's run-next task is stolen only when its owner has made no progress for a
+          // while: a worker in a ping-pong refills its slot every few hundred nanoseconds and runs it
+          // itself, and stealing would move the pair apart. The slot and the progress counter are
+          // written by their owner on every task, so they are read rarely: each read takes the line
+          // away from the owner, whose next write then misses.
+          if (now - lastLook >= LOOK_EVERY_NANOS) {
+            lastLook = now;
+            Worker busy = pool.workerWithLocalWork(w);
+            if (busy == null) {
+              owner = null;
+            } else if (busy != owner || busy.progress() != ownerProgress) {
+              owner = busy;
+              ownerProgress = busy.progress();
+              ownerSince = now;
+            } else if (now - ownerSince >= STEAL_AFTER_NANOS) {
+              return true;
+            }
           }
           Thread.onSpinWait();
           now = System.nanoTime();

@@ -53,11 +53,6 @@ final class RunNextSlot {
     return r != null && TASK.compareAndSet(this, r, null) ? r : null;
   }
 
-  /** Any thread: the task in the slot now, or null; it may be gone by the time the caller acts. */
-  Runnable peek() {
-    return task;
-  }
-
   boolean isEmpty() {
     return task == null;
   }

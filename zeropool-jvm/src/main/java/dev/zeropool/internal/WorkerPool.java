@@ -233,14 +233,11 @@ public final class WorkerPool {
     return null;
   }
 
-  /** {@return the task in some other worker's run-next slot, or null} */
-  Runnable peekLocal(Worker self) {
+  /** {@return some other worker whose run-next slot holds a task now, or null} */
+  Worker workerWithLocalWork(Worker self) {
     for (Worker o : workers) {
-      if (o != self) {
-        Runnable r = o.runNext.peek();
-        if (r != null) {
-          return r;
-        }
+      if (o != self && !o.runNext.isEmpty()) {
+        return o;
       }
     }
     return null;
