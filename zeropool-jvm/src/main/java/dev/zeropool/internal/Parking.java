@@ -22,10 +22,12 @@ import java.util.concurrent.locks.LockSupport;
  *       waiting pops the next one (a cascade, as in {@code ForkJoinPool}), so submitting N tasks wakes
  *       at most min(N, idle workers) threads and the submitter pays for one unpark at most.</li>
  *   <li>A worker going idle clears {@code spinning}, (1) lists itself, then (2) looks for work (both
- *       queues and every worker's run-next slot) and parks only if it found none. While it spins, it
- *       leaves a task in another worker's slot to its owner while that owner makes progress (a
- *       ping-pong stays on one core), and steals it once the owner has been stuck for
- *       {@link #STEAL_AFTER_NANOS}; the check before parking takes any task it finds.</li>
+ *       queues, its own slot, the other workers' run-next slots) and parks only if it found none.</li>
+ *   <li>A task in another worker's run-next slot is left to its owner while the owner makes progress
+ *       (a ping-pong stays on one core) and stolen once the owner has taken no work for
+ *       {@link #STEAL_AFTER_NANOS}. An idle worker that sees only such tasks takes itself off the
+ *       stack and sleeps for {@link #RECHECK_NANOS}, then looks again: the owner's next local
+ *       submissions find nobody to wake.</li>
  * </ol>
  *
  * <h2>No lost wake-up</h2>
@@ -36,6 +38,9 @@ import java.util.concurrent.locks.LockSupport;
  * it unparks it; if it saw neither, every worker that lists itself later looks for work after the
  * publication and sees it. Workers that were never idle are busy and will look for work before they
  * go idle. So published work is always either seen by a worker about to park or followed by an unpark.
+ * The one exception is bounded: a worker asleep for {@link #RECHECK_NANOS} without being listed (rule
+ * 4) is not woken by a submission; it looks again when that time is up, and the owner it watches looks
+ * at the shared queues after at most {@link Worker#MAX_LOCAL_STREAK} local tasks.
  *
  * <p>Only that last look before parking must see every claimed slot, so only it reads the producers'
  * tail ({@link TaskQueue#isEmpty()}). The spin loop and the cascade poll the head slots
@@ -66,6 +71,11 @@ final class Parking {
   static final long STEAL_AFTER_NANOS = 3_000;
   /** How often a spinner looks at the other workers' run-next slots. */
   static final long LOOK_EVERY_NANOS = 1_000;
+  /**
+   * How long an idle worker that sees only other workers' run-next tasks sleeps, unlisted, before it
+   * looks again (kotlinx's scheduler waits up to 100 µs in the same situation).
+   */
+  static final long RECHECK_NANOS = 50_000;
 
   private final Worker[] workers;
   final long spinNanos;
@@ -127,33 +137,23 @@ final class Parking {
    * @return true to look for work again, false when the pool is shut down and drained
    */
   boolean awaitWork(Worker w, WorkerPool pool) {
+    w.watched = null;
     if (spinNanos > 0 && SPINNING.compareAndSet(this, false, true)) {
       try {
         long now = System.nanoTime();
         long end = now + spinNanos;
         long lastLook = now - LOOK_EVERY_NANOS;
-        Worker owner = null; // a worker with a run-next task, its progress then, and since when
-        long ownerProgress = 0;
-        long ownerSince = 0;
         do {
           if (pool.hasPublishedWork()) { // leaves the producers' tail alone; the check before parking does not
             return true;
           }
-          // Another worker's run-next task is stolen only when its owner has made no progress for a
-          // while: a worker in a ping-pong refills its slot every few hundred nanoseconds and runs it
-          // itself, and stealing would move the pair apart. The slot and the progress counter are
-          // written by their owner on every task, so they are read rarely: each read takes the line
-          // away from the owner, whose next write then misses.
+          // The other workers' slots and progress counters are written by their owners on every
+          // task, so they are read rarely: each read takes the line away from the owner, whose next
+          // write then misses.
           if (now - lastLook >= LOOK_EVERY_NANOS) {
             lastLook = now;
             Worker busy = pool.workerWithLocalWork(w);
-            if (busy == null) {
-              owner = null;
-            } else if (busy != owner || busy.progress() != ownerProgress) {
-              owner = busy;
-              ownerProgress = busy.progress();
-              ownerSince = now;
-            } else if (now - ownerSince >= STEAL_AFTER_NANOS) {
+            if (busy != null && ownerStuck(w, busy, now)) {
               return true;
             }
           }
@@ -167,10 +167,30 @@ final class Parking {
     if (!w.idle) {
       pushIdle(w);
     }
+    boolean relist = false;
     for (;;) {
-      if (pool.hasWork(w)) {
+      if (relist && !w.idle) {
+        pushIdle(w); // list before looking, as the no-lost-wake-up argument needs
+      }
+      relist = false;
+      if (pool.hasQueuedWork() || !w.runNext.isEmpty()) {
         tryUnlist(w);
         return true;
+      }
+      Worker busy = pool.workerWithLocalWork(w);
+      if (busy != null) {
+        if (ownerStuck(w, busy, System.nanoTime()) || pool.mayExit()) {
+          tryUnlist(w);
+          return true; // steal it
+        }
+        // The owner is running its follow-up work itself. Look again in a while, unlisted, so that
+        // its next local submissions find nobody to wake (a ping-pong would otherwise pay an unpark
+        // and a steal per spin window); a task submitted meanwhile from outside waits at most this
+        // long, or until the owner looks at the shared queue (every MAX_LOCAL_STREAK tasks).
+        tryUnlist(w);
+        relist = true;
+        LockSupport.parkNanos(this, RECHECK_NANOS);
+        continue;
       }
       if (pool.mayExit()) {
         return false; // both queues shut and empty: nothing can arrive any more
@@ -180,6 +200,23 @@ final class Parking {
       }
       LockSupport.park(this);
     }
+  }
+
+  /**
+   * True once {@code busy} has held a run-next task without taking any work for
+   * {@link #STEAL_AFTER_NANOS}, as watched by idle worker {@code w} (whose own fields keep the watch).
+   * Its owner usually runs such a task within a microsecond (a ping-pong), and stealing it would move
+   * the pair apart; an owner stuck in a long or blocked task must not strand it.
+   */
+  static boolean ownerStuck(Worker w, Worker busy, long now) {
+    long progress = busy.progress();
+    if (busy != w.watched || progress != w.watchedProgress) {
+      w.watched = busy;
+      w.watchedProgress = progress;
+      w.watchedSince = now;
+      return false;
+    }
+    return now - w.watchedSince >= STEAL_AFTER_NANOS;
   }
 
   /** Lists {@code w} on the idle stack; only {@code w}'s own thread calls it, and only while it is not listed. */

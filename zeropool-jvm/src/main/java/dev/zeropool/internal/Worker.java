@@ -47,6 +47,13 @@ final class Worker implements Runnable {
   /** The idle stack entry below this one; written before the push that publishes it. */
   int nextIdle;
   /**
+   * While idle: the other worker whose run-next task this one watches, that worker's progress when
+   * first seen, and since when (see {@link Parking}); this thread's own bookkeeping.
+   */
+  Worker watched;
+  long watchedProgress;
+  long watchedSince;
+  /**
    * Work items taken so far, for the starvation watchdog. Written only by this worker, with an opaque
    * store (no fence: the watchdog needs to see it change eventually, not in order with anything).
    */
@@ -57,7 +64,7 @@ final class Worker implements Runnable {
     this.index = index;
   }
 
-  private void tookWork() {
+  void tookWork() {
     PROGRESS.setOpaque(this, progress + 1);
   }
 

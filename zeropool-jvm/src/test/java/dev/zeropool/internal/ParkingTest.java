@@ -39,6 +39,25 @@ class ParkingTest {
   }
 
   @Test
+  void anOwnerCountsAsStuckOnlyAfterTakingNoWorkForTheStealDelay() {
+    Worker idle = workers[0];
+    Worker owner = workers[1];
+    long steal = Parking.STEAL_AFTER_NANOS;
+    long t0 = 1_000_000;
+    assertFalse(Parking.ownerStuck(idle, owner, t0), "the first look starts the watch");
+    assertFalse(Parking.ownerStuck(idle, owner, t0 + steal - 1));
+    assertTrue(Parking.ownerStuck(idle, owner, t0 + steal));
+
+    owner.tookWork();
+    assertFalse(Parking.ownerStuck(idle, owner, t0 + 2 * steal), "progress restarts the watch");
+    assertFalse(Parking.ownerStuck(idle, owner, t0 + 3 * steal - 1));
+    assertTrue(Parking.ownerStuck(idle, owner, t0 + 3 * steal));
+
+    assertFalse(Parking.ownerStuck(idle, workers[2], t0 + 10 * steal), "another owner restarts the watch");
+    assertTrue(Parking.ownerStuck(idle, workers[2], t0 + 11 * steal));
+  }
+
+  @Test
   void aWorkerUnlistsItselfOnlyFromTheTop() {
     parking.pushIdle(workers[0]);
     parking.pushIdle(workers[1]);
