@@ -59,10 +59,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Latest results (short runs on a shared, noisy 2-core VM, JDK 17, workers = 2, GC profiler; the
  * commands, every figure with its error, and what they mean are in {@code docs/benchmarks.md},
  * "PinnedBenchmark"), as the ratio to {@code threadPoolExecutors} measured in the same run, median
- * of three runs:
- * round trip ({@code INCREMENT}) 0.51, vs coroutineActors 0.35; throughput ({@code INCREMENT_1000})
- * 0.59, vs coroutineActors 0.30; {@code SUM_100} 0.93. A send allocates its future and nothing else:
- * 48 B per message in {@code INCREMENT_1000} with the boxed reply, against 137 B for the JDK way.
+ * of three runs, with {@code sendAll} and the 50 µs default spin window:
+ * throughput ({@code INCREMENT_1000}) 0.24, vs coroutineActors 0.19; round trip ({@code INCREMENT})
+ * 0.63, vs coroutineActors 0.41; {@code SUM_100} 1.00. A message allocates its future and nothing
+ * else: 64 B per message in {@code INCREMENT_1000} with the boxed reply and {@code sendAll}'s per-call
+ * arrays, against 140 B for the JDK way.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

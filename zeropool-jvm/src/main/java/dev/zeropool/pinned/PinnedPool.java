@@ -409,9 +409,14 @@ public final class PinnedPool<S> implements PinnedSender<S>, AutoCloseable {
    * @param <S> the item type
    */
   public static final class Builder<S> {
-    /** The default of {@link #spinWindow}: {@code -Dzeropool.pinned.spinWindowNanos}, else 20 µs. */
+    /**
+     * The default of {@link #spinWindow}: {@code -Dzeropool.pinned.spinWindowNanos}, else 50 µs. Longer
+     * than the core pool's 20 µs because a waiter here usually waits for a thread that must be woken
+     * first: the window has to outlast one OS wake-up (15–30 µs measured on a small VM), or the waiter
+     * parks just before its reply arrives and pays a second wake-up.
+     */
     private static final Duration DEFAULT_SPIN_WINDOW =
-        Duration.ofNanos(Math.max(0, Long.getLong("zeropool.pinned.spinWindowNanos", 20_000L)));
+        Duration.ofNanos(Math.max(0, Long.getLong("zeropool.pinned.spinWindowNanos", 50_000L)));
 
     private int threads = Runtime.getRuntime().availableProcessors();
     private String threadNamePrefix;
@@ -540,14 +545,14 @@ public final class PinnedPool<S> implements PinnedSender<S>, AutoCloseable {
     /**
      * How long a pinned thread that has just run messages spins, re-checking its inbox, before it
      * parks, and how long a thread blocked in {@code join}/{@code get} on a message's future spins
-     * before it parks (default {@code -Dzeropool.pinned.spinWindowNanos}, else 20 µs). A request or
+     * before it parks (default {@code -Dzeropool.pinned.spinWindowNanos}, else 50 µs). A request or
      * reply that follows within the window is caught without an OS wake-up (2–30 µs each, two per round
      * trip otherwise). Bounded so that idle costs nothing: at most one thread of the pool spins at a
      * time, it gives its core up as soon as a sender has woken another thread of the pool, and a thread
      * that wakes and finds nothing parks at once; after one window an idle pool uses no CPU.
      * {@code Duration.ZERO} parks at once.
      *
-     * <pre>{@code builder.spinWindow(Duration.ofNanos(50_000));}</pre>
+     * <pre>{@code builder.spinWindow(Duration.ofNanos(20_000));}</pre>
      *
      * @throws NullPointerException if {@code window} is null
      * @throws IllegalArgumentException if {@code window} is negative
