@@ -291,6 +291,94 @@ class TaskFutureWaitsTest {
   }
 
   @Test
+  void aFailingExecuteTaskThatAWaitingWorkerRunsGoesToItsUncaughtExceptionHandler() throws Exception {
+    List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ZeroPool pool = ZeroPool.builder().workers(2).withoutStarvationWatchdog().threadFactory(r -> {
+      Thread t = new Thread(r, "helping-worker");
+      t.setDaemon(true);
+      t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+      return t;
+    }).build();
+    pools.add(pool);
+    Gate gate = gate();
+    TaskFuture held = gate.run(pool, Gate.HOLD); // one worker held: the other is the waiter below
+    IllegalStateException failure = new IllegalStateException("an execute task fails");
+    TaskFn<Object> queueThenWait = ignored -> {
+      pool.executeQueued(() -> {
+        throw failure;
+      });
+      held.join(); // helps: runs the queued execute task while the held one runs elsewhere
+    };
+    TaskFuture waiter;
+    try {
+      waiter = pool.submitTask(queueThenWait, null);
+      Waits.until(() -> !uncaught.isEmpty(), "the execute task's failure reached the handler");
+    } finally {
+      gate.release();
+    }
+    Waits.done(waiter);
+    assertEquals(List.of(failure), uncaught, "reported once, on the worker that ran it");
+  }
+
+  @Test
+  void aWorkerStopsHelpingAsSoonAsItsOwnSubmissionIsDone() throws Exception {
+    ZeroPool pool = pool(1);
+    AtomicBoolean joinReturned = new AtomicBoolean();
+    AtomicReference<Object> seenByUnrelated = new AtomicReference<>("never ran");
+    CountDownLatch afterJoin = latch();
+    TaskFn<Object> unrelated = ignored -> {
+      seenByUnrelated.set(joinReturned.get());
+      WaitsTest.awaitLatch(afterJoin); // would deadlock if run inside the join below
+    };
+    TaskFuture outer = pool.submitTask(ignored -> {
+      TaskFuture own = pool.submitTask(COUNT, new AtomicInteger());
+      pool.submitTask(unrelated, null); // queued behind the outer task's own one
+      own.join();
+      joinReturned.set(true);
+      afterJoin.countDown();
+    }, null);
+    Waits.done(outer);
+    Waits.until(() -> !"never ran".equals(seenByUnrelated.get()), "the unrelated task ran");
+    assertEquals(true, seenByUnrelated.get(), "the unrelated task ran after the join, not inside it");
+  }
+
+  @Test
+  void aWorkerInATimedWaitStopsHelpingOnceItsDeadlineHasPassed() throws Exception {
+    ZeroPool pool = pool(2);
+    Gate gate = gate();
+    TaskFuture held = gate.run(pool, Gate.HOLD); // one worker held: the other waits below
+    long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(50);
+    AtomicBoolean awaitReturned = new AtomicBoolean();
+    AtomicReference<Object> seenBySecond = new AtomicReference<>("never ran");
+    TaskFn<Long> outlastTheDeadline = start -> {
+      while (System.nanoTime() - start < 2 * timeoutNanos) { // the clock itself is what is waited for
+        java.util.concurrent.locks.LockSupport.parkNanos(timeoutNanos);
+      }
+    };
+    TaskFn<Object> second = ignored -> seenBySecond.set(awaitReturned.get());
+    TaskFuture outer = pool.submitTask(ignored -> {
+      try {
+        pool.submitTask(outlastTheDeadline, System.nanoTime());
+        pool.submitTask(second, null);
+        boolean done = held.await(timeoutNanos, TimeUnit.NANOSECONDS);
+        awaitReturned.set(true);
+        if (done) {
+          throw new AssertionError("the held task cannot be done");
+        }
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }, null);
+    try {
+      Waits.done(outer);
+    } finally {
+      gate.release();
+    }
+    Waits.until(() -> !"never ran".equals(seenBySecond.get()), "the second queued task ran");
+    assertEquals(true, seenBySecond.get(), "no task was started by the wait after its deadline");
+  }
+
+  @Test
   void theViewsWaitsInsideATaskOfABusyPoolHelp() throws Exception {
     ZeroPool pool = pool(1);
     AtomicInteger inner = new AtomicInteger();
