@@ -185,4 +185,169 @@ class TaskAccountingTest {
     assertEquals(1, ran.get(), "the replacement runs the next task");
     assertTrue(uncaught.stream().anyMatch(e -> e instanceof ThreadDeath), "the death was reported");
   }
+
+  @Test
+  void aTaskOfACancelledSubmissionIsSkippedAndCountedAsCancelled() throws Exception {
+    ZeroPool pool = pool();
+    Gate gate = hold(pool);
+    AtomicInteger ran = new AtomicInteger();
+    CancellationToken token = new CancellationToken();
+    TaskFuture skipped;
+    try {
+      skipped = pool.submitTask(COUNT, ran, TaskOptions.DEFAULT.cancelledBy(token));
+      token.cancel();
+    } finally {
+      gate.release();
+    }
+    assertCancelled(skipped, "the task of a cancelled submission");
+    assertEquals(0, ran.get());
+    Waits.until(() -> counters.cancelled() == 1, "the skipped task counted: " + counters);
+    assertEquals(1, counters.completed(), "only the gate: " + counters);
+  }
+
+  @Test
+  void aStopInTheLastChunkFailsTheBatchEvenWhenAWaiterRanEverythingElse() throws Exception {
+    ZeroPool pool = pool();
+    Gate gate = hold(pool);
+    AtomicInteger ran = new AtomicInteger();
+    CountDownLatch started = new CountDownLatch(1);
+    TaskBatch.Builder builder = TaskBatch.builder().add(untilStopped(), started);
+    for (int i = 1; i < 8; i++) {
+      builder.add(COUNT, ran);
+    }
+    TaskFuture batch = pool.submitBatch(builder.build());
+    java.util.concurrent.atomic.AtomicReference<Object> joined = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread waiter = new Thread(() -> {
+      try {
+        batch.join();
+        joined.set("no failure");
+      } catch (Throwable e) {
+        joined.set(e);
+      }
+    }, "batch-waiter");
+    waiter.setDaemon(true);
+    try {
+      gate.release();
+      Waits.open(started, "the worker started the chunk [0, 2)");
+      waiter.start(); // claims and runs every chunk after the worker's, then waits for it
+      Waits.until(() -> ran.get() == 6, "the waiter ran tasks 2 to 7");
+      pool.shutdownNow(); // task 1, in the worker's chunk, never starts
+    } finally {
+      started.countDown();
+    }
+    Waits.ended(waiter);
+    assertInstanceOf(CancellationException.class, joined.get(), "the batch failed: " + joined.get());
+    assertCancelled(batch, "the batch");
+    assertEquals(1, counters.cancelled(), "only task 1: " + counters);
+  }
+
+  @Test
+  void aBatchListThatFailsToGiveATaskFailsTheBatchAndCostsTheWorker() throws Exception {
+    List<Thread> created = new CopyOnWriteArrayList<>();
+    List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().threadFactory(r -> {
+      Thread t = new Thread(r, "list-worker-" + created.size());
+      t.setDaemon(true);
+      t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+      created.add(t);
+      return t;
+    }).build();
+    pools.add(pool);
+    IllegalStateException broken = new IllegalStateException("the list changed under the batch");
+    AtomicInteger ran = new AtomicInteger();
+    class BrokenList extends java.util.AbstractList<AtomicInteger> implements java.util.RandomAccess {
+      @Override
+      public AtomicInteger get(int index) {
+        if (index == 0) {
+          throw broken;
+        }
+        return ran;
+      }
+
+      @Override
+      public int size() {
+        return 1;
+      }
+    }
+    TaskFuture batch = pool.submitBatch(COUNT, new BrokenList());
+    CompletionException failure =
+        assertThrows(CompletionException.class, () -> batch.await(Waits.SECONDS, TimeUnit.SECONDS));
+    assertEquals(broken, failure.getCause());
+    assertEquals(0, ran.get());
+    Waits.until(() -> created.size() == 2, "the worker the error escaped from was replaced");
+    Waits.ended(created.get(0)); // its uncaught-exception handler has run by then
+    assertEquals(List.of(broken), uncaught, "reported once, by the dying worker");
+    Waits.done(pool.submitTask(COUNT, ran));
+    assertEquals(1, ran.get());
+  }
+
+  @Test
+  void aFailingRunNextTaskIsCountedAndAThrowingFailureHandlerIsReportedInstead() throws Exception {
+    List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    List<Throwable> handled = new CopyOnWriteArrayList<>();
+    IllegalStateException handlerFailure = new IllegalStateException("the handler itself fails");
+    ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().metrics(counters)
+        .failureHandler((fn, params, error) -> {
+          handled.add(error);
+          throw handlerFailure;
+        })
+        .threadFactory(r -> {
+          Thread t = new Thread(r, "reporting-worker");
+          t.setDaemon(true);
+          t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+          return t;
+        }).build();
+    pools.add(pool);
+    IllegalArgumentException taskFailure = new IllegalArgumentException("a run-next task fails");
+    CountDownLatch after = new CountDownLatch(1);
+    Waits.done(pool.submitTask(ignored -> {
+      pool.execute(after::countDown);
+      pool.execute(() -> { // displaces the first one into the queue: this one runs next
+        throw taskFailure;
+      });
+    }, null));
+    Waits.open(after, "the second run-next task ran");
+    Waits.until(() -> counters.failed() == 1 && !uncaught.isEmpty(), "the failure was counted and reported: " + counters);
+    assertEquals(List.of(taskFailure), handled);
+    assertEquals(List.of(handlerFailure), uncaught, "the handler's own failure goes to the worker's handler");
+  }
+
+  @Test
+  void aMetricsHookThatThrowsFailsTheTaskItWasCountingForAndCostsTheWorker() throws Exception {
+    IllegalStateException hookFailure = new IllegalStateException("the metrics hook fails");
+    AtomicInteger calls = new AtomicInteger();
+    PoolMetrics failingOnce = new PoolMetrics() {
+      @Override
+      public void tasksCompleted(int count) {
+        if (calls.incrementAndGet() == 2) { // the first is the gate's
+          throw hookFailure;
+        }
+      }
+    };
+    List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().metrics(failingOnce)
+        .threadFactory(r -> {
+          Thread t = new Thread(r, "metrics-worker");
+          t.setDaemon(true);
+          t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+          return t;
+        }).build();
+    pools.add(pool);
+    Gate gate = hold(pool);
+    AtomicInteger ran = new AtomicInteger();
+    // Four queued tasks: the worker takes the first two as one run. Counting the first one down as it
+    // moves to the second throws: the second, already taken out of the queue, must still be accounted for.
+    TaskFuture first = pool.submitTask(COUNT, ran);
+    TaskFuture second = pool.submitTask(COUNT, ran);
+    TaskFuture third = pool.submitTask(COUNT, ran);
+    TaskFuture fourth = pool.submitTask(COUNT, ran);
+    gate.release();
+    Waits.done(first);
+    CompletionException lost = assertThrows(CompletionException.class, () -> second.await(Waits.SECONDS, TimeUnit.SECONDS));
+    assertEquals(hookFailure, lost.getCause());
+    Waits.done(third);
+    Waits.done(fourth);
+    assertEquals(3, ran.get(), "the second task never started");
+    Waits.until(() -> uncaught.contains(hookFailure), "the hook's failure ended its worker");
+  }
 }
