@@ -350,4 +350,43 @@ class TaskAccountingTest {
     assertEquals(3, ran.get(), "the second task never started");
     Waits.until(() -> uncaught.contains(hookFailure), "the hook's failure ended its worker");
   }
+
+  @Test
+  void aMetricsHookThatThrowsOnAFailureStillFinishesTheFailedTaskAndHandsBackTheRest() throws Exception {
+    IllegalStateException hookFailure = new IllegalStateException("the metrics hook fails");
+    PoolMetrics failing = new PoolMetrics() {
+      @Override
+      public void taskFailed() {
+        throw hookFailure;
+      }
+    };
+    List<Thread> created = new CopyOnWriteArrayList<>();
+    ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().metrics(failing)
+        .threadFactory(r -> {
+          Thread t = new Thread(r, "metrics-worker-" + created.size());
+          t.setDaemon(true);
+          t.setUncaughtExceptionHandler((thread, e) -> { });
+          created.add(t);
+          return t;
+        }).build();
+    pools.add(pool);
+    Gate gate = hold(pool);
+    AtomicInteger ran = new AtomicInteger();
+    IllegalArgumentException taskFailure = new IllegalArgumentException("the task fails");
+    TaskFuture failed = pool.submitTask(ignored -> {
+      throw taskFailure;
+    }, null);
+    TaskFuture second = pool.submitTask(COUNT, ran); // the same run of two as the failing task
+    TaskFuture third = pool.submitTask(COUNT, ran);
+    TaskFuture fourth = pool.submitTask(COUNT, ran);
+    gate.release();
+    CompletionException own = assertThrows(CompletionException.class, () -> failed.await(Waits.SECONDS, TimeUnit.SECONDS));
+    assertEquals(taskFailure, own.getCause(), "the task's own failure comes first");
+    CompletionException handedBack = assertThrows(CompletionException.class, () -> second.await(Waits.SECONDS, TimeUnit.SECONDS));
+    assertEquals(hookFailure, handedBack.getCause());
+    Waits.done(third);
+    Waits.done(fourth);
+    assertEquals(2, ran.get());
+    Waits.until(() -> created.size() == 2, "the worker was replaced");
+  }
 }
