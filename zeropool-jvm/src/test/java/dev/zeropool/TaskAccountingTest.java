@@ -184,6 +184,14 @@ class TaskAccountingTest {
     Waits.done(pool.submitTask(COUNT, ran));
     assertEquals(1, ran.get(), "the replacement runs the next task");
     assertTrue(uncaught.stream().anyMatch(e -> e instanceof ThreadDeath), "the death was reported");
+    @SuppressWarnings("removal")
+    Runnable dieRunningNext = () -> {
+      throw new ThreadDeath();
+    };
+    Waits.done(pool.submitTask(ignored -> pool.execute(dieRunningNext), null)); // from a worker: run next
+    Waits.until(() -> created.size() == 3, "the worker that ran the run-next task was replaced too");
+    Waits.done(pool.submitTask(COUNT, ran));
+    assertEquals(2, ran.get());
   }
 
   @Test
