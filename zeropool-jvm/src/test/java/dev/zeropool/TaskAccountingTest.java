@@ -397,4 +397,53 @@ class TaskAccountingTest {
     assertEquals(2, ran.get());
     Waits.until(() -> created.size() == 2, "the worker was replaced");
   }
+
+  @Test
+  void aStopHandsBackOnlyTheUnclaimedTasksOfQueuedBatchesThatWaitersStarted() throws Exception {
+    ZeroPool pool = pool();
+    Gate gate = hold(pool); // both batches' slots stay queued: only waiters run their tasks
+    AtomicInteger ran = new AtomicInteger();
+    TaskFuture runByTheCaller = pool.submitBatch(COUNT, new AtomicInteger[] {ran, ran, ran});
+    runByTheCaller.join(); // this thread claims and runs all three
+    assertEquals(3, ran.get());
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    TaskFn<Object> holdInTaskZero = ignored -> {
+      started.countDown();
+      WaitsTest.awaitLatch(release);
+    };
+    TaskBatch.Builder builder = TaskBatch.builder().add(holdInTaskZero, null);
+    for (int i = 1; i < 8; i++) {
+      builder.add(COUNT, ran);
+    }
+    TaskFuture startedByAWaiter = pool.submitBatch(builder.build());
+    java.util.concurrent.atomic.AtomicReference<Object> joined = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread waiter = new Thread(() -> {
+      try {
+        startedByAWaiter.join(); // claims the chunk [0, 2) and holds in task 0
+        joined.set("no failure");
+      } catch (Throwable e) {
+        joined.set(e);
+      }
+    }, "batch-waiter");
+    waiter.setDaemon(true);
+    List<Runnable> neverStarted;
+    try {
+      waiter.start();
+      Waits.open(started, "the waiter started task 0");
+      neverStarted = pool.shutdownNow();
+    } finally {
+      release.countDown();
+      gate.release();
+    }
+    Waits.ended(waiter);
+    assertEquals(6, neverStarted.size(), "tasks 2 to 7, nothing of the batch the caller ran: " + neverStarted);
+    assertTrue(neverStarted.get(0).toString().startsWith("not started: "), neverStarted.get(0).toString());
+    runByTheCaller.join(); // still a success: its stale slot handed back nothing
+    assertInstanceOf(CancellationException.class, joined.get(), "the waiter's batch failed: " + joined.get());
+    assertEquals(3, ran.get(), "task 1 never started either");
+    assertTrue(pool.awaitTermination(Waits.SECONDS, TimeUnit.SECONDS));
+    assertEquals(7, counters.cancelled(), "tasks 1 to 7: " + counters);
+    assertEquals(5, counters.completed(), "the gate, the caller's three, task 0: " + counters);
+  }
 }
