@@ -82,4 +82,16 @@ class ValueClassesTest {
     assertEquals(0, TaskBatch.empty().size());
     assertEquals("TaskBatch[0 tasks]", TaskBatch.empty().toString());
   }
+
+  @Test
+  void anUncheckedHandleRunsItsBodyAndLetsItsCheckedExceptionOutAsItIs() {
+    java.io.IOException thrown = new java.io.IOException("a checked failure");
+    java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+    TaskFn<String> fn = TaskFn.unchecked(p -> {
+      seen.set(p);
+      throw thrown;
+    });
+    assertSame(thrown, org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> fn.run("x")));
+    assertEquals("x", seen.get());
+  }
 }
