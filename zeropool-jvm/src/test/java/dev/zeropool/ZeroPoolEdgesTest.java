@@ -72,4 +72,31 @@ class ZeroPoolEdgesTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void theQueuedGaugeCountsABatchByItsTasksAndARunNextTaskToo() throws Exception {
+    ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build();
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+    try {
+      TaskFuture holder = pool.submitTask(ignored -> {
+        pool.execute(ran::incrementAndGet); // waits in this worker's run-next slot
+        started.countDown();
+        WaitsTest.awaitLatch(release);
+      }, null);
+      Waits.open(started, "the holding task runs");
+      TaskFuture batch = pool.submitBatch(WaitsTest.COUNT,
+          new java.util.concurrent.atomic.AtomicInteger[] {ran, ran, ran, ran, ran});
+      assertEquals(6, pool.stats().queuedTasks(), "five tasks of the batch (not its slot) and the run-next task");
+      release.countDown();
+      Waits.done(holder);
+      Waits.done(batch);
+      Waits.until(() -> ran.get() == 6, "every task ran");
+      assertEquals(0, pool.stats().queuedTasks());
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
 }
