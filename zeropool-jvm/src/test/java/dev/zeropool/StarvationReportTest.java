@@ -88,6 +88,7 @@ class StarvationReportTest {
       assertEquals(3, ran.get());
 
       String report = reports.get(0);
+      assertTrue(report.startsWith("every worker of zeropool-"), report);
       assertTrue(report.contains("starting a temporary worker"), report);
       assertTrue(report.contains(" 2 tasks wait"), report);
       assertTrue(report.contains("starving-0 BLOCKED"), report);

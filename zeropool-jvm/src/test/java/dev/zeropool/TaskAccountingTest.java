@@ -157,6 +157,7 @@ class TaskAccountingTest {
     assertEquals(List.of(false, false, false, false), interruptedAtStart);
     Waits.until(() -> counters.completed() == 5, "all five tasks counted: " + counters);
     assertEquals(5, counters.completed());
+    assertEquals(5, counters.submitted(), "the run-next task is counted as submitted too");
   }
 
   @Test

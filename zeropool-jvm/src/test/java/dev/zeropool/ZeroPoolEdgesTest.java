@@ -99,4 +99,116 @@ class ZeroPoolEdgesTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void aThreadFactoryThatReturnsNullIsReportedClearly() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> ZeroPool.builder().workers(1).threadFactory(r -> null).build());
+    assertTrue(e.getMessage().contains("threadFactory returned null"), e.getMessage());
+  }
+
+  @Test
+  void aBatchRefusedAfterShutdownLeavesTheQueuedGaugeAsItWas() throws Exception {
+    ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build();
+    Gate gate = Gate.hold(pool);
+    try {
+      pool.submitTask(WaitsTest.COUNT, new java.util.concurrent.atomic.AtomicInteger()); // queued behind the gate
+      pool.shutdown();
+      assertThrows(RejectedExecutionException.class, () -> pool.submitBatch(WaitsTest.COUNT,
+          new java.util.concurrent.atomic.AtomicInteger[] {new java.util.concurrent.atomic.AtomicInteger()}));
+      assertEquals(1, pool.stats().queuedTasks(), "only the task queued before the shutdown");
+    } finally {
+      gate.release();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void anOutsideWaiterRunsItsQueuedBackgroundTaskInPlace() throws Exception {
+    ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build();
+    Gate gate = Gate.hold(pool);
+    try {
+      java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+      TaskFuture background = pool.submitTask(WaitsTest.COUNT, ran, TaskOptions.BACKGROUND);
+      java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+      Thread getter = new Thread(() -> {
+        try {
+          background.get();
+        } catch (Throwable e) {
+          failed.set(e);
+        }
+      }, "background-getter");
+      getter.setDaemon(true);
+      getter.start();
+      Waits.ended(getter);
+      assertEquals(null, failed.get());
+      assertEquals(1, ran.get(), "the waiter found its task in the background queue");
+    } finally {
+      gate.release();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aChainOfRunNextTasksLetsAQueuedTaskInWithoutAnyHelp() throws Exception {
+    ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build();
+    try {
+      java.util.concurrent.atomic.AtomicInteger hops = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger hopsWhenQueuedRan = new java.util.concurrent.atomic.AtomicInteger(-1);
+      java.util.concurrent.CountDownLatch queued = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch chainStarted = new java.util.concurrent.CountDownLatch(1);
+      Runnable[] hop = new Runnable[1];
+      hop[0] = () -> {
+        if (hops.incrementAndGet() == 1) {
+          chainStarted.countDown();
+          WaitsTest.awaitLatch(queued);
+        }
+        if (hopsWhenQueuedRan.get() < 0 && hops.get() < 1_000) {
+          pool.execute(hop[0]); // the same worker's run-next slot
+        }
+      };
+      pool.execute(hop[0]);
+      Waits.open(chainStarted, "the chain started");
+      TaskFuture f;
+      try {
+        f = pool.submitTask(ignored -> hopsWhenQueuedRan.set(hops.get()), null);
+      } finally {
+        queued.countDown();
+      }
+      Waits.done(f); // a timed wait never helps: only the worker can run it
+      assertTrue(hopsWhenQueuedRan.get() <= 1 + 16, "the queued task waited for " + hopsWhenQueuedRan.get() + " hops");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void anOutsideWaiterNeverRunsAnotherSubmissionsTask() throws Exception {
+    ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build();
+    Gate gate = Gate.hold(pool);
+    try {
+      java.util.concurrent.atomic.AtomicInteger unrelated = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger own = new java.util.concurrent.atomic.AtomicInteger();
+      pool.submitTask(WaitsTest.COUNT, unrelated); // at the head of the queue
+      TaskFuture mine = pool.submitTask(WaitsTest.COUNT, own);
+      Thread getter = new Thread(() -> {
+        try {
+          mine.get();
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      }, "own-getter");
+      getter.setDaemon(true);
+      getter.start();
+      Waits.state(getter, Thread.State.WAITING, Thread.State.TIMED_WAITING); // its task is not at the head: it parks
+      assertEquals(0, unrelated.get(), "the waiter left the other submission's task alone");
+      assertEquals(0, own.get());
+      gate.release();
+      Waits.ended(getter);
+      assertEquals(1, own.get());
+    } finally {
+      gate.release();
+      pool.shutdownNow();
+    }
+  }
 }
