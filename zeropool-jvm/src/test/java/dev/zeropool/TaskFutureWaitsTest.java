@@ -321,6 +321,36 @@ class TaskFutureWaitsTest {
   }
 
   @Test
+  void anErrorInABatchTaskThatAWaitingWorkerRunsGoesToItsUncaughtExceptionHandler() throws Exception {
+    List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().threadFactory(r -> {
+      Thread t = new Thread(r, "helping-worker");
+      t.setDaemon(true);
+      t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+      return t;
+    }).build();
+    pools.add(pool);
+    AssertionError error = new AssertionError("an Error in a batch task");
+    TaskFn<Object> fail = ignored -> {
+      throw error;
+    };
+    AtomicReference<Object> joined = new AtomicReference<>();
+    TaskFuture outer = pool.submitTask(ignored -> {
+      TaskFuture batch = pool.submitBatch(fail, new Object[] {null}); // queued: only this worker can run it
+      try {
+        batch.join(); // runs the batch's task while it waits
+        joined.set("no failure");
+      } catch (CompletionException e) {
+        joined.set(e.getCause());
+      }
+    }, null);
+    Waits.done(outer);
+    assertEquals(error, joined.get(), "the batch failed with the task's error");
+    Waits.until(() -> !uncaught.isEmpty(), "the Error reached the worker's handler");
+    assertEquals(List.of(error), uncaught);
+  }
+
+  @Test
   void aWorkerStopsHelpingAsSoonAsItsOwnSubmissionIsDone() throws Exception {
     ZeroPool pool = pool(1);
     AtomicBoolean joinReturned = new AtomicBoolean();
