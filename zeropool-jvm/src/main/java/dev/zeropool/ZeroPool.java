@@ -129,11 +129,6 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
     return new Builder();
   }
 
-  /** For tests in this package: the machinery behind the facade. */
-  WorkerPool core() {
-    return core;
-  }
-
   /** {@return the number of worker threads} */
   public int workerCount() {
     return core.workerCount();
