@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,18 @@ class LocalWorkTest {
 
   @Test
   void anIdleWorkerStealsFollowUpWorkWhileItsOwnerIsBlocked() throws Exception {
-    try (ZeroPool pool = ZeroPool.builder().workers(2).withoutStarvationWatchdog().build()) {
+    idleWorkerStealsFromABlockedOwner(ZeroPool.builder().workers(2).withoutStarvationWatchdog().build());
+  }
+
+  /** Without a spin window the idle worker finds the blocked owner only in its recheck after parking. */
+  @Test
+  void anIdleWorkerThatDoesNotSpinStealsFollowUpWorkWhileItsOwnerIsBlocked() throws Exception {
+    idleWorkerStealsFromABlockedOwner(
+        ZeroPool.builder().workers(2).spinWindow(Duration.ZERO).withoutStarvationWatchdog().build());
+  }
+
+  private static void idleWorkerStealsFromABlockedOwner(ZeroPool created) throws Exception {
+    try (ZeroPool pool = created) {
       for (int round = 0; round < 50; round++) {
         CountDownLatch followUpRan = new CountDownLatch(1);
         AtomicReference<Boolean> ownerSawIt = new AtomicReference<>();
@@ -97,9 +109,11 @@ class LocalWorkTest {
       } finally {
         outsideQueued.countDown();
       }
-      f.join();
+      // A timed wait from outside the pool never helps, so only the worker can run the outside task:
+      // it must look at the shared queue after at most 16 local hops in a row.
+      assertTrue(f.await(Waits.SECONDS, TimeUnit.SECONDS));
       assertTrue(chainDone.await(Waits.SECONDS, TimeUnit.SECONDS));
-      assertTrue(hopsWhenOutsideRan.get() < chainLength / 2,
+      assertTrue(hopsWhenOutsideRan.get() <= 1 + 16,
           "the outside task waited for " + hopsWhenOutsideRan.get() + " local hops");
     }
   }

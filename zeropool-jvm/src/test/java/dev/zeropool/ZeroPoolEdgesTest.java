@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,9 +79,9 @@ class ZeroPoolEdgesTest {
   @Test
   void theQueuedGaugeCountsABatchByItsTasksAndARunNextTaskToo() throws Exception {
     ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build();
-    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger ran = new AtomicInteger();
     try {
       TaskFuture holder = pool.submitTask(ignored -> {
         pool.execute(ran::incrementAndGet); // waits in this worker's run-next slot
@@ -87,7 +90,7 @@ class ZeroPoolEdgesTest {
       }, null);
       Waits.open(started, "the holding task runs");
       TaskFuture batch = pool.submitBatch(WaitsTest.COUNT,
-          new java.util.concurrent.atomic.AtomicInteger[] {ran, ran, ran, ran, ran});
+          new AtomicInteger[] {ran, ran, ran, ran, ran});
       assertEquals(6, pool.stats().queuedTasks(), "five tasks of the batch (not its slot) and the run-next task");
       release.countDown();
       Waits.done(holder);
@@ -112,10 +115,10 @@ class ZeroPoolEdgesTest {
     ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build();
     Gate gate = Gate.hold(pool);
     try {
-      pool.submitTask(WaitsTest.COUNT, new java.util.concurrent.atomic.AtomicInteger()); // queued behind the gate
+      pool.submitTask(WaitsTest.COUNT, new AtomicInteger()); // queued behind the gate
       pool.shutdown();
       assertThrows(RejectedExecutionException.class, () -> pool.submitBatch(WaitsTest.COUNT,
-          new java.util.concurrent.atomic.AtomicInteger[] {new java.util.concurrent.atomic.AtomicInteger()}));
+          new AtomicInteger[] {new AtomicInteger()}));
       assertEquals(1, pool.stats().queuedTasks(), "only the task queued before the shutdown");
     } finally {
       gate.release();
@@ -128,9 +131,9 @@ class ZeroPoolEdgesTest {
     ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build();
     Gate gate = Gate.hold(pool);
     try {
-      java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+      AtomicInteger ran = new AtomicInteger();
       TaskFuture background = pool.submitTask(WaitsTest.COUNT, ran, TaskOptions.BACKGROUND);
-      java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+      AtomicReference<Throwable> failed = new AtomicReference<>();
       Thread getter = new Thread(() -> {
         try {
           background.get();
@@ -150,45 +153,12 @@ class ZeroPoolEdgesTest {
   }
 
   @Test
-  void aChainOfRunNextTasksLetsAQueuedTaskInWithoutAnyHelp() throws Exception {
-    ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build();
-    try {
-      java.util.concurrent.atomic.AtomicInteger hops = new java.util.concurrent.atomic.AtomicInteger();
-      java.util.concurrent.atomic.AtomicInteger hopsWhenQueuedRan = new java.util.concurrent.atomic.AtomicInteger(-1);
-      java.util.concurrent.CountDownLatch queued = new java.util.concurrent.CountDownLatch(1);
-      java.util.concurrent.CountDownLatch chainStarted = new java.util.concurrent.CountDownLatch(1);
-      Runnable[] hop = new Runnable[1];
-      hop[0] = () -> {
-        if (hops.incrementAndGet() == 1) {
-          chainStarted.countDown();
-          WaitsTest.awaitLatch(queued);
-        }
-        if (hopsWhenQueuedRan.get() < 0 && hops.get() < 1_000) {
-          pool.execute(hop[0]); // the same worker's run-next slot
-        }
-      };
-      pool.execute(hop[0]);
-      Waits.open(chainStarted, "the chain started");
-      TaskFuture f;
-      try {
-        f = pool.submitTask(ignored -> hopsWhenQueuedRan.set(hops.get()), null);
-      } finally {
-        queued.countDown();
-      }
-      Waits.done(f); // a timed wait never helps: only the worker can run it
-      assertTrue(hopsWhenQueuedRan.get() <= 1 + 16, "the queued task waited for " + hopsWhenQueuedRan.get() + " hops");
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  @Test
   void anOutsideWaiterNeverRunsAnotherSubmissionsTask() throws Exception {
     ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build();
     Gate gate = Gate.hold(pool);
     try {
-      java.util.concurrent.atomic.AtomicInteger unrelated = new java.util.concurrent.atomic.AtomicInteger();
-      java.util.concurrent.atomic.AtomicInteger own = new java.util.concurrent.atomic.AtomicInteger();
+      AtomicInteger unrelated = new AtomicInteger();
+      AtomicInteger own = new AtomicInteger();
       pool.submitTask(WaitsTest.COUNT, unrelated); // at the head of the queue
       TaskFuture mine = pool.submitTask(WaitsTest.COUNT, own);
       Thread getter = new Thread(() -> {

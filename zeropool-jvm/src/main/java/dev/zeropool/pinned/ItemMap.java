@@ -109,7 +109,7 @@ final class ItemMap<S> {
   }
 
   /** Fibonacci hashing: sequential ids spread over the table. */
-  private static int home(long id, int mask) {
+  static int home(long id, int mask) {
     long h = id * 0x9E3779B97F4A7C15L;
     return (int) (h ^ (h >>> 32)) & mask;
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.zeropool.pinned.ScriptedSender.Kind;
 import dev.zeropool.pinned.ScriptedSender.Request;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,22 @@ class ScriptedSenderTest {
         new Request(Kind.SEND, 7, DEPOSIT, 50L),
         new Request(Kind.POST, 7, DEPOSIT, 0L),
         new Request(Kind.REMOVE, 7, null, null)), sender.requests());
+  }
+
+  @Test
+  void sendAllSendsEachRequestInOrderAndReturnsTheRepliesInRequestOrder() {
+    ScriptedSender<long[]> sender = new ScriptedSender<long[]>().reply(DEPOSIT, (id, amount) -> id * 1000 + amount);
+    List<CompletableFuture<Long>> replies = sender.sendAll(new long[] {3, 1, 2}, DEPOSIT, List.of(30L, 10L, 20L));
+    assertEquals(List.of(3_030L, 1_010L, 2_020L), replies.stream().map(CompletableFuture::join).toList());
+    assertEquals(List.of(
+        new Request(Kind.SEND, 3, DEPOSIT, 30L),
+        new Request(Kind.SEND, 1, DEPOSIT, 10L),
+        new Request(Kind.SEND, 2, DEPOSIT, 20L)), sender.requests());
+    assertEquals("ids", assertThrows(NullPointerException.class, () -> sender.sendAll(null, DEPOSIT, List.of())).getMessage());
+    assertEquals("fn", assertThrows(NullPointerException.class, () -> sender.sendAll(new long[0], null, List.of())).getMessage());
+    assertEquals("params", assertThrows(NullPointerException.class, () -> sender.sendAll(new long[0], DEPOSIT, null)).getMessage());
+    assertThrows(IllegalArgumentException.class, () -> sender.sendAll(new long[2], DEPOSIT, List.of(1L)));
+    assertEquals(3, sender.requests().size(), "a refused batch sends nothing");
   }
 
   @Test
