@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -112,12 +113,8 @@ class TaskAccountingTest {
     Gate gate = hold(pool);
     AtomicInteger ran = new AtomicInteger();
     CountDownLatch started = new CountDownLatch(1);
-    TaskBatch.Builder builder = TaskBatch.builder().add(untilStopped(), started);
-    for (int i = 1; i < 8; i++) {
-      builder.add(COUNT, ran);
-    }
     // The worker claims the chunk [0, 2) (a quarter of 8 with two parties) and blocks in task 0.
-    TaskFuture batch = pool.submitBatch(builder.build());
+    TaskFuture batch = pool.submitBatch(blockedThenCounting(started, ran));
     try {
       gate.release();
       Waits.open(started, "the worker started the batch");
@@ -220,12 +217,8 @@ class TaskAccountingTest {
     Gate gate = hold(pool);
     AtomicInteger ran = new AtomicInteger();
     CountDownLatch started = new CountDownLatch(1);
-    TaskBatch.Builder builder = TaskBatch.builder().add(untilStopped(), started);
-    for (int i = 1; i < 8; i++) {
-      builder.add(COUNT, ran);
-    }
-    TaskFuture batch = pool.submitBatch(builder.build());
-    java.util.concurrent.atomic.AtomicReference<Object> joined = new java.util.concurrent.atomic.AtomicReference<>();
+    TaskFuture batch = pool.submitBatch(blockedThenCounting(started, ran));
+    AtomicReference<Object> joined = new AtomicReference<>();
     Thread waiter = new Thread(() -> {
       try {
         batch.join();
@@ -418,7 +411,7 @@ class TaskAccountingTest {
       builder.add(COUNT, ran);
     }
     TaskFuture startedByAWaiter = pool.submitBatch(builder.build());
-    java.util.concurrent.atomic.AtomicReference<Object> joined = new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicReference<Object> joined = new AtomicReference<>();
     Thread waiter = new Thread(() -> {
       try {
         startedByAWaiter.join(); // claims the chunk [0, 2) and holds in task 0
@@ -446,5 +439,14 @@ class TaskAccountingTest {
     assertTrue(pool.awaitTermination(Waits.SECONDS, TimeUnit.SECONDS));
     assertEquals(7, counters.cancelled(), "tasks 1 to 7: " + counters);
     assertEquals(5, counters.completed(), "the gate, the caller's three, task 0: " + counters);
+  }
+
+  /** A batch of 8: task 0 blocks until the pool stops (counting down {@code started}), tasks 1-7 count in {@code ran}. */
+  private static TaskBatch blockedThenCounting(CountDownLatch started, AtomicInteger ran) {
+    TaskBatch.Builder builder = TaskBatch.builder().add(untilStopped(), started);
+    for (int i = 1; i < 8; i++) {
+      builder.add(COUNT, ran);
+    }
+    return builder.build();
   }
 }
