@@ -3,7 +3,9 @@ package dev.zeropool.pinned;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -106,6 +108,38 @@ class MpscInboxTest {
     assertTrue(inbox.shutdown());
     assertEquals(0, inbox.offerAll(OP, new long[3], new Object[3], new CompletableFuture<?>[3], new int[3], 0, 3));
     assertEquals(MpscInbox.TERMINATED, inbox.state());
+  }
+
+  /**
+   * A ring that keeps up with its consumer is reused lap after lap: steady traffic of single offers and
+   * runs allocates nothing (each drained slot is freed for the next lap, so no successor is needed).
+   */
+  @Test
+  void steadyTrafficThroughOneRingAllocatesNothing() {
+    assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
+        "needs HotSpot's allocation counter");
+    com.sun.management.ThreadMXBean counter = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    MpscInbox inbox = new MpscInbox(8, 8);
+    long[] ids = {1, 2, 3, 4, 5};
+    int[] order = {0, 1, 2, 3, 4};
+    Object[] params = new Object[5];
+    CompletableFuture<?>[] futures = new CompletableFuture<?>[5];
+    long[] drained = {0};
+    MpscInbox.Sink sink = (op, id, param, future) -> drained[0] += id;
+    long before = 0;
+    for (int round = 0; round < 200_000; round++) {
+      if (round == 100_000) { // measure the second half, after the JIT has settled
+        before = counter.getThreadAllocatedBytes(Thread.currentThread().getId());
+      }
+      inbox.offer(OP, 10, null, null);
+      inbox.offerAll(OP, ids, params, futures, order, 0, ids.length);
+      while (inbox.drain(sink, 8) > 0) {
+        // drain everything
+      }
+    }
+    long allocated = counter.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+    assertEquals(200_000L * 25, drained[0]);
+    assertTrue(allocated < 64 * 1024, "600 000 messages through a recycled ring allocated " + allocated + " bytes");
   }
 
   /**
