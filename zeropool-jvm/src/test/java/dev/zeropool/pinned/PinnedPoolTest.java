@@ -478,6 +478,32 @@ class PinnedPoolTest {
   }
 
   @Test
+  void aPostWakesAParkedThreadByItself() throws Exception {
+    try (PinnedPool<Item> pool = PinnedPool.<Item>builder().threads(1).spinWindow(java.time.Duration.ZERO).build()) {
+      await(pool.add(1, Item::new));
+      for (int round = 0; round < 20; round++) {
+        CountDownLatch ran = new CountDownLatch(1);
+        pool.post(1, (item, latch) -> {
+          latch.countDown();
+          return null;
+        }, ran); // no send follows: only the post's own signal can wake the parked thread
+        assertTrue(ran.await(WAIT_SECONDS, TimeUnit.SECONDS), "round " + round);
+      }
+    }
+  }
+
+  @Test
+  void aRouterAnswerOutsideTheThreadsFailsTheCallAndTheBuilderChecksTheInboxCapacity() {
+    try (PinnedPool<Item> pool = PinnedPool.<Item>builder().threads(2).router(id -> (int) id).build()) {
+      assertThrows(IllegalStateException.class, () -> pool.send(2, GET, null));
+      assertThrows(IllegalStateException.class, () -> pool.send(-1, GET, null));
+    }
+    PinnedPool.builder().inboxCapacity(2).inboxCapacity(1 << 16); // the bounds themselves are accepted
+    assertThrows(IllegalArgumentException.class, () -> PinnedPool.builder().inboxCapacity(1));
+    assertThrows(IllegalArgumentException.class, () -> PinnedPool.builder().inboxCapacity(1 << 17));
+  }
+
+  @Test
   void sendAllRoutesEveryIdBeforeSendingAnyAndRefusesWhenClosed() throws Exception {
     PinnedPool<Item> pool = PinnedPool.<Item>builder().threads(2).router(id -> id == 99 ? 5 : (int) id % 2).build();
     try {
