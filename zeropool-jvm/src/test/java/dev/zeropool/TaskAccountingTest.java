@@ -12,6 +12,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -161,13 +162,7 @@ class TaskAccountingTest {
   void aTaskThatThrowsThreadDeathEndsItsWorkerWhichIsReplaced() throws Exception {
     List<Thread> created = new CopyOnWriteArrayList<>();
     List<Throwable> uncaught = new CopyOnWriteArrayList<>();
-    ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().threadFactory(r -> {
-      Thread t = new Thread(r, "dying-worker-" + created.size());
-      t.setDaemon(true);
-      t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
-      created.add(t);
-      return t;
-    }).build();
+    ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().threadFactory(recordingThreads(created, uncaught)).build();
     pools.add(pool);
     @SuppressWarnings("removal")
     TaskFn<Object> die = ignored -> {
@@ -247,13 +242,7 @@ class TaskAccountingTest {
   void aBatchListThatFailsToGiveATaskFailsTheBatchAndCostsTheWorker() throws Exception {
     List<Thread> created = new CopyOnWriteArrayList<>();
     List<Throwable> uncaught = new CopyOnWriteArrayList<>();
-    ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().threadFactory(r -> {
-      Thread t = new Thread(r, "list-worker-" + created.size());
-      t.setDaemon(true);
-      t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
-      created.add(t);
-      return t;
-    }).build();
+    ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().threadFactory(recordingThreads(created, uncaught)).build();
     pools.add(pool);
     IllegalStateException broken = new IllegalStateException("the list changed under the batch");
     AtomicInteger ran = new AtomicInteger();
@@ -293,12 +282,7 @@ class TaskAccountingTest {
           handled.add(error);
           throw handlerFailure;
         })
-        .threadFactory(r -> {
-          Thread t = new Thread(r, "reporting-worker");
-          t.setDaemon(true);
-          t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
-          return t;
-        }).build();
+        .threadFactory(recordingThreads(new CopyOnWriteArrayList<>(), uncaught)).build();
     pools.add(pool);
     IllegalArgumentException taskFailure = new IllegalArgumentException("a run-next task fails");
     CountDownLatch after = new CountDownLatch(1);
@@ -328,12 +312,7 @@ class TaskAccountingTest {
     };
     List<Throwable> uncaught = new CopyOnWriteArrayList<>();
     ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().metrics(failingOnce)
-        .threadFactory(r -> {
-          Thread t = new Thread(r, "metrics-worker");
-          t.setDaemon(true);
-          t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
-          return t;
-        }).build();
+        .threadFactory(recordingThreads(new CopyOnWriteArrayList<>(), uncaught)).build();
     pools.add(pool);
     Gate gate = hold(pool);
     AtomicInteger ran = new AtomicInteger();
@@ -364,13 +343,7 @@ class TaskAccountingTest {
     };
     List<Thread> created = new CopyOnWriteArrayList<>();
     ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().metrics(failing)
-        .threadFactory(r -> {
-          Thread t = new Thread(r, "metrics-worker-" + created.size());
-          t.setDaemon(true);
-          t.setUncaughtExceptionHandler((thread, e) -> { });
-          created.add(t);
-          return t;
-        }).build();
+        .threadFactory(recordingThreads(created, new CopyOnWriteArrayList<>())).build();
     pools.add(pool);
     Gate gate = hold(pool);
     AtomicInteger ran = new AtomicInteger();
@@ -448,5 +421,16 @@ class TaskAccountingTest {
       builder.add(COUNT, ran);
     }
     return builder.build();
+  }
+
+  /** Daemon worker threads that are added to {@code created} and hand uncaught throwables to {@code uncaught}. */
+  private static ThreadFactory recordingThreads(List<Thread> created, List<Throwable> uncaught) {
+    return r -> {
+      Thread t = new Thread(r, "accounting-worker-" + created.size());
+      t.setDaemon(true);
+      t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+      created.add(t);
+      return t;
+    };
   }
 }

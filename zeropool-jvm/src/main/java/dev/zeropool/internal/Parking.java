@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  *       waiting pops the next one (a cascade, as in {@code ForkJoinPool}), so submitting N tasks wakes
  *       at most min(N, idle workers) threads and the submitter pays for one unpark at most.</li>
  *   <li>A worker going idle clears {@code spinning}, (1) lists itself, then (2) looks for work (both
- *       queues, its own slot, the other workers' run-next slots) and parks only if it found none.</li>
+ *       queues and the other workers' run-next slots) and parks only if it found none.</li>
  *   <li>A task in another worker's run-next slot is left to its owner while the owner makes progress
  *       (a ping-pong stays on one core) and stolen once the owner has taken no work for
  *       {@link #STEAL_AFTER_NANOS}. An idle worker that sees only such tasks takes itself off the
@@ -173,7 +173,8 @@ final class Parking {
         pushIdle(w); // list before looking, as the no-lost-wake-up argument needs
       }
       relist = false;
-      if (pool.hasQueuedWork() || !w.runNext.isEmpty()) {
+      // Its own run-next slot is empty here: only this thread fills it, and its loop took it first.
+      if (pool.hasQueuedWork()) {
         tryUnlist(w);
         return true;
       }

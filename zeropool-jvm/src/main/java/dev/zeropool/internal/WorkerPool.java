@@ -233,7 +233,7 @@ public final class WorkerPool {
     return null;
   }
 
-  /** {@return some other worker whose run-next slot holds a task now, or null} */
+  /** {@return a worker other than {@code self} (any, if null) whose run-next slot holds a task now, or null} */
   Worker workerWithLocalWork(Worker self) {
     for (Worker o : workers) {
       if (o != self && !o.runNext.isEmpty()) {
@@ -250,19 +250,6 @@ public final class WorkerPool {
 
   boolean hasQueuedWork() {
     return !foreground.isEmpty() || !background.isEmpty();
-  }
-
-  /** True when {@code w} would find work: in a queue, in its own slot, or to steal. */
-  boolean hasWork(Worker w) {
-    if (hasQueuedWork()) {
-      return true;
-    }
-    for (Worker o : workers) {
-      if (!o.runNext.isEmpty()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** True when a worker with no work may end: both queues are shut (and, checked before, empty). */
@@ -286,8 +273,9 @@ public final class WorkerPool {
     return sum;
   }
 
+  /** True when work waits in a queue or in any worker's run-next slot. */
   boolean hasWorkWaiting() {
-    return hasWork(null);
+    return hasQueuedWork() || workerWithLocalWork(null) != null;
   }
 
   /** True when no worker is idle and every live worker thread is blocked. */

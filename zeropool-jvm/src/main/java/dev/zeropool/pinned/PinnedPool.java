@@ -186,29 +186,26 @@ public final class PinnedPool<S> implements PinnedSender<S>, AutoCloseable {
       throw new IllegalArgumentException("ids and params differ in length: " + n + " != " + paramArray.length);
     }
     int[] threadOf = new int[n];
-    int[] groupEnd = new int[threads.length];
+    int[] groupStart = new int[threads.length + 1]; // thread t's group is order[groupStart[t], groupStart[t + 1])
     for (int i = 0; i < n; i++) {
       threadOf[i] = route(ids[i]);
-      groupEnd[threadOf[i]]++;
+      groupStart[threadOf[i] + 1]++;
     }
-    for (int t = 1; t < groupEnd.length; t++) {
-      groupEnd[t] += groupEnd[t - 1];
+    for (int t = 1; t < groupStart.length; t++) {
+      groupStart[t] += groupStart[t - 1];
     }
     // A stable counting sort: order lists the requests thread by thread, each group in request order.
     int[] order = new int[n];
+    int[] fill = groupStart.clone();
     @SuppressWarnings("unchecked")
     PinnedFuture<R>[] futures = new PinnedFuture[n];
-    int[] next = new int[threads.length];
-    for (int t = 1; t < next.length; t++) {
-      next[t] = groupEnd[t - 1];
-    }
     for (int i = 0; i < n; i++) {
-      order[next[threadOf[i]]++] = i;
+      order[fill[threadOf[i]]++] = i;
       futures[i] = new PinnedFuture<>(threads[threadOf[i]]);
     }
     for (int t = 0; t < threads.length; t++) {
-      int from = t == 0 ? 0 : groupEnd[t - 1];
-      int to = groupEnd[t];
+      int from = groupStart[t];
+      int to = groupStart[t + 1];
       if (from == to) {
         continue;
       }
