@@ -15,7 +15,7 @@ package dev.zeropool;
  * @param failed tasks that threw, or -1
  * @param cancelled tasks skipped by cancellation or handed back by shutdownNow, or -1
  * @param rejected tasks refused after shutdown, or -1
- * @param queuedTasks tasks waiting in both tiers
+ * @param queuedTasks tasks waiting to start: in both tiers, and in the workers' own local queues and run-next slots
  * @param busyWorkers workers not on the idle list
  * @param parkedWorkers workers on the idle list (parked, or about to park)
  * @param wakeUps idle workers unparked since the pool started

@@ -304,9 +304,12 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
   }
 
   /**
-   * Runs {@code command} on a worker after the work already queued: always through the shared queue,
-   * even when called on a worker, where {@link #execute(Runnable)} would keep the command local and run
-   * it next on the same worker. Use it to give way, e.g. for a coroutine's {@code yield()} (the Kotlin
+   * Runs {@code command} on a worker after the work already queued, where {@link #execute(Runnable)}
+   * called on a worker would run it next on the same worker. Called on a worker, the command goes to
+   * the tail of that worker's own local queue, which the worker runs behind the tasks already in it,
+   * taking turns with the shared queue (one run of up to 32 shared tasks, then one local task), and
+   * which idle workers steal from; from any other thread (or when that local queue is full) it goes
+   * through the shared queue. Use it to give way, e.g. for a coroutine's {@code yield()} (the Kotlin
    * dispatcher does), or for a task that re-submits itself in a loop and must not crowd out others.
    * Allocates nothing, like {@code execute}; a {@link Builder#taskDecorator} applies here too.
    *
@@ -318,7 +321,7 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
   public void executeQueued(Runnable command) {
     Objects.requireNonNull(command, "command");
     Runnable task = taskDecorator == null ? command : decorate(command);
-    if (!core.submit(WorkerPool.RUN_RUNNABLE, task, null, false)) {
+    if (!core.executeQueued(task)) {
       throw rejected();
     }
   }

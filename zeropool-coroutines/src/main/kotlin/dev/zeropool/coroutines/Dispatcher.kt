@@ -28,8 +28,10 @@ import kotlinx.coroutines.cancel
  * - **Dispatch** hands the coroutine's own block to [ZeroPool.execute], which stores it in a queue
  *   slot: no wrapper and no allocation per dispatch. The block never runs in place;
  *   [isDispatchNeeded][kotlinx.coroutines.CoroutineDispatcher.isDispatchNeeded] is always true.
- * - **yield()** re-queues the coroutine at the tail of the pool's FIFO queue, behind everything
- *   already queued, so yielding coroutines take turns fairly.
+ * - **yield()** re-queues the coroutine behind the work already waiting ([ZeroPool.executeQueued]):
+ *   on a worker, at the tail of that worker's local queue, which takes turns with the pool's shared
+ *   queue and which idle workers steal from, so yielding coroutines take turns fairly without
+ *   contending for the shared queue.
  * - **limitedParallelism(n)** is kotlinx's default view over this dispatcher: at most n of its
  *   coroutines run at once, and the view hands its worker back to the pool every few tasks.
  * - **delay() and withTimeout()** use kotlinx's shared timer thread (kotlinx's `Delay` interface is

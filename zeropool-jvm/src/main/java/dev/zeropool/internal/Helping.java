@@ -9,9 +9,9 @@ package dev.zeropool.internal;
  *       claims them from the batch's range entry), a single task while it is at the head of its
  *       queue. It never runs another caller's work.</li>
  *   <li>A worker of the pool, once nothing of its own submission is claimable, runs any queued task,
- *       and the task in its own run-next slot: it must keep the pool moving, or a nested join on a busy
- *       pool could wait for work that only it could run (an {@code execute} it made before it waited
- *       sits in that slot).</li>
+ *       the task in its own run-next slot and those in its local queue: it must keep the pool moving,
+ *       or a nested join on a busy pool could wait for work that only it could run (an
+ *       {@code execute} it made before it waited sits in that slot or queue).</li>
  *   <li>A wait for a submission one of whose tasks is running on the waiting thread's own stack (a
  *       task joining its own future, directly or through nested helping) can never end: it is refused
  *       with an {@link IllegalStateException} instead of hanging.</li>
@@ -56,7 +56,7 @@ final class Helping {
           taken = pool.poll(claim, null);
           if (taken == 0) {
             Runnable local = worker.runNext.take();
-            if (local != null) {
+            if (local != null || (local = worker.localQueue.poll()) != null) {
               pool.runner.runLocal(local, false);
               continue;
             }

@@ -22,7 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  *       waiting pops the next one (a cascade, as in {@code ForkJoinPool}), so submitting N tasks wakes
  *       at most min(N, idle workers) threads and the submitter pays for one unpark at most.</li>
  *   <li>A worker going idle clears {@code spinning}, (1) lists itself, then (2) looks for work (both
- *       queues and the other workers' run-next slots) and parks only if it found none.</li>
+ *       queues, the other workers' local queues and run-next slots) and parks only if it found none.
+ *       A task in another worker's local queue is stolen at once: it waits behind its owner's current
+ *       task.</li>
  *   <li>A task in another worker's run-next slot is left to its owner while the owner makes progress
  *       (a ping-pong stays on one core) and stolen once the owner has taken no work for
  *       {@link #STEAL_AFTER_NANOS}. An idle worker that sees only such tasks takes itself off the
@@ -31,8 +33,8 @@ import java.util.concurrent.locks.LockSupport;
  * </ol>
  *
  * <h2>No lost wake-up</h2>
- * A submitter (1) publishes its work with a volatile write (the queue's tail CAS, or the run-next
- * slot's swap), then (2) reads {@code spinning} and {@code idleCtl}. Volatile accesses are totally
+ * A submitter (1) publishes its work with a volatile write (the queue's tail CAS, the run-next
+ * slot's swap, or the local queue's producer index), then (2) reads {@code spinning} and {@code idleCtl}. Volatile accesses are totally
  * ordered, so: if the submitter saw {@code spinning} true, the spinner's later clear of it, its push and
  * its look for work all come after the publication, and it sees the work; if it saw a worker listed,
  * it unparks it; if it saw neither, every worker that lists itself later looks for work after the
@@ -152,6 +154,9 @@ final class Parking {
           // write then misses.
           if (now - lastLook >= LOOK_EVERY_NANOS) {
             lastLook = now;
+            if (pool.hasLocallyQueuedWork(w)) {
+              return true; // steal it: it waits behind its owner's current task
+            }
             Worker busy = pool.workerWithLocalWork(w);
             if (busy != null && ownerStuck(w, busy, now)) {
               return true;
@@ -173,8 +178,9 @@ final class Parking {
         pushIdle(w); // list before looking, as the no-lost-wake-up argument needs
       }
       relist = false;
-      // Its own run-next slot is empty here: only this thread fills it, and its loop took it first.
-      if (pool.hasQueuedWork()) {
+      // Its own run-next slot and local queue are empty here: only this thread fills them, and its
+      // loop took from them first.
+      if (pool.hasQueuedWork() || pool.hasLocallyQueuedWork(w)) {
         tryUnlist(w);
         return true;
       }

@@ -8,8 +8,12 @@ import java.lang.invoke.VarHandle;
  * <ol>
  *   <li>its own run-next slot (follow-up work it submitted itself), at most {@link #MAX_LOCAL_STREAK}
  *       times in a row, so a chain of local hand-offs cannot starve the shared queues;</li>
- *   <li>a run from the shared queues, foreground first;</li>
- *   <li>another worker's run-next slot (stealing, so nothing waits behind a long task);</li>
+ *   <li>a run from the shared queues, foreground first, and its own {@link LocalQueue} (tasks it gave
+ *       way to, or pushed out of its run-next slot): the two take turns (a run of the shared queues that
+ *       began while the local queue held tasks is followed by one local task), so a steady inflow to
+ *       either cannot starve the other;</li>
+ *   <li>another worker's local queue, then its run-next slot (stealing, so nothing waits behind a long
+ *       task);</li>
  *   <li>otherwise {@link Parking#awaitWork} spins, then parks, until a submission signals.</li>
  * </ol>
  *
@@ -41,6 +45,8 @@ final class Worker implements Runnable {
   final RunClaim run = new RunClaim();
   /** Follow-up work this worker submitted itself. */
   final RunNextSlot runNext = new RunNextSlot();
+  /** Work this worker queued behind other work: tasks it gave way to, or pushed out of {@link #runNext}. */
+  final LocalQueue localQueue = new LocalQueue();
   /** The thread running this worker; replaced if it dies. */
   volatile Thread thread;
   volatile boolean idle;
@@ -91,6 +97,10 @@ final class Worker implements Runnable {
         }
       }
       int localStreak = 0;
+      // Set by a run from the shared queues that began while the local queue held tasks: one of them
+      // goes next. A task queued locally during that run waits for the next one, so it still runs
+      // behind the shared work that was waiting when it was queued.
+      boolean localQueueTurn = false;
       for (;;) {
         Runnable local = localStreak < MAX_LOCAL_STREAK ? runNext.take() : null;
         if (local != null) {
@@ -100,15 +110,25 @@ final class Worker implements Runnable {
           continue;
         }
         localStreak = 0;
+        if (localQueueTurn) {
+          localQueueTurn = false;
+          if ((local = localQueue.poll()) != null) {
+            tookWork();
+            pool.runner.runLocal(local);
+            continue;
+          }
+        }
         // Looking at the head slots first keeps an idle worker from reading the producers' tail on
         // every empty poll (which would pull that cache line away from a producer about to claim).
         if (pool.hasPublishedWork() && pool.poll(run, null) > 0) {
+          localQueueTurn = !localQueue.isEmpty();
           tookWork();
           pool.parking.signalIfMoreWork(pool); // the cascade: the submitter paid for one unpark, we pay for the next
           pool.runner.runClaimed(run, true);
           continue;
         }
-        if ((local = runNext.take()) != null || (local = pool.stealLocal(this)) != null) {
+        if ((local = localQueue.poll()) != null || (local = runNext.take()) != null
+            || (local = pool.stealLocal(this)) != null) {
           tookWork();
           pool.runner.runLocal(local);
           continue;

@@ -170,11 +170,30 @@ public final class WorkerPool {
       metrics.tasksSubmitted(1);
     }
     Runnable displaced = w.runNext.put(task);
-    if (displaced != null && !foreground.offer(RUN_RUNNABLE, displaced, null)) {
+    if (displaced != null && !w.localQueue.offer(displaced) && !foreground.offer(RUN_RUNNABLE, displaced, null)) {
       // The pool shut down since the check above; the displaced task was accepted, so it still runs.
       runner.runLocal(displaced);
     }
     parking.signalWork(); // so an idle worker can steal it if this one stays busy; skipped while one spins
+    return true;
+  }
+
+  /**
+   * Runs {@code task} after the work already waiting: from a worker of this pool, at the tail of that
+   * worker's local queue (see {@link Worker} for when it runs); from any other thread, or when that
+   * queue is full, through the foreground queue.
+   *
+   * @return false if the pool is shut down (the task was not accepted)
+   */
+  public boolean executeQueued(Runnable task) {
+    Worker w = Worker.current(this);
+    if (w == null || lifecycle.isShutdown() || !w.localQueue.offer(task)) {
+      return submit(RUN_RUNNABLE, task, null, false);
+    }
+    if (metrics != null) {
+      metrics.tasksSubmitted(1);
+    }
+    parking.signalWork(); // an idle worker steals it if this one stays busy
     return true;
   }
 
@@ -220,8 +239,16 @@ public final class WorkerPool {
     return taken > 0 ? taken : background.poll(run, MAX_RUN, shareOf, null);
   }
 
-  /** Takes another worker's run-next task, or null. */
+  /** Takes another worker's oldest locally queued task, or else its run-next task, or null. */
   Runnable stealLocal(Worker thief) {
+    for (Worker w : workers) {
+      if (w != thief) {
+        Runnable r = w.localQueue.steal();
+        if (r != null) {
+          return r;
+        }
+      }
+    }
     for (Worker w : workers) {
       if (w != thief) {
         Runnable r = w.runNext.steal();
@@ -241,6 +268,16 @@ public final class WorkerPool {
       }
     }
     return null;
+  }
+
+  /** {@return true if a worker other than {@code self} (any, if null) has tasks in its local queue} */
+  boolean hasLocallyQueuedWork(Worker self) {
+    for (Worker o : workers) {
+      if (o != self && !o.localQueue.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Cheap poll for spinning workers: see {@link TaskQueue#hasPublishedWork()}. */
@@ -273,9 +310,9 @@ public final class WorkerPool {
     return sum;
   }
 
-  /** True when work waits in a queue or in any worker's run-next slot. */
+  /** True when work waits in a queue, in a worker's local queue or in its run-next slot. */
   boolean hasWorkWaiting() {
-    return hasQueuedWork() || workerWithLocalWork(null) != null;
+    return hasQueuedWork() || hasLocallyQueuedWork(null) || workerWithLocalWork(null) != null;
   }
 
   /** True when no worker is idle and every live worker thread is blocked. */
@@ -326,11 +363,12 @@ public final class WorkerPool {
     return parking.idleWorkers();
   }
 
-  /** {@return tasks waiting in both tiers (a batch's unclaimed tasks, not its slots) and in run-next slots} */
+  /** {@return tasks waiting in both tiers (a batch's unclaimed tasks, not its slots), in local queues and in run-next slots} */
   public long queuedTasks() {
     long queued = Math.max(0, foreground.size() + background.size() - queuedRangeSlots.sum())
         + Math.max(0, unclaimedRangeTasks.sum());
     for (Worker w : workers) {
+      queued += w.localQueue.size();
       if (!w.runNext.isEmpty()) {
         queued++;
       }
@@ -395,6 +433,9 @@ public final class WorkerPool {
       }
     }
     for (Worker w : workers) {
+      for (Runnable local; (local = w.localQueue.steal()) != null; ) {
+        handBack(RUN_RUNNABLE, local, null, reason, report, neverStarted);
+      }
       Runnable local = w.runNext.steal();
       if (local != null) {
         handBack(RUN_RUNNABLE, local, null, reason, report, neverStarted);
