@@ -40,10 +40,14 @@ class StarvationWatchdogTest {
   private WorkerPool pool;
 
   @AfterEach
-  void stopPool() {
+  void stopPool() throws InterruptedException {
     release.countDown();
     if (pool != null) {
-      pool.shutdownNow("test over", false);
+      pool.shutdown(); // every task of a test ends once it is released
+      if (!pool.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS)) {
+        pool.shutdownNow("test over", false);
+        fail("the pool did not stop");
+      }
     }
   }
 
