@@ -198,11 +198,8 @@ public abstract class RangeEntry implements Runnable {
 
   /** Claims a chunk of the default size: {@code (from << 32) | to}, or {@link #NONE}. */
   final long claim() {
-    long c = cursor;
-    if (c >= units) {
-      return NONE;
-    }
-    return claim(fixedChunk > 0 ? fixedChunk : (int) Math.max(1, (units - c) / (2L * parties)));
+    // an exhausted cursor gives size 1 here, and claim(int) answers NONE without an atomic
+    return claim(fixedChunk > 0 ? fixedChunk : (int) Math.max(1, (units - cursor) / (2L * parties)));
   }
 
   /** Claims up to {@code size} units: {@code (from << 32) | to}, or {@link #NONE}. */
