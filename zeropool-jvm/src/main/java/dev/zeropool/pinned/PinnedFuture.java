@@ -30,24 +30,29 @@ final class PinnedFuture<T> extends CompletableFuture<T> {
 
   @Override
   public T join() {
-    beforeBlocking();
+    beforeBlocking(Long.MAX_VALUE);
     return super.join();
   }
 
   @Override
   public T get() throws InterruptedException, ExecutionException {
-    beforeBlocking();
+    beforeBlocking(Long.MAX_VALUE);
     return super.get();
   }
 
   @Override
   public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-    beforeBlocking();
-    return super.get(timeout, unit);
+    long timeoutNanos = unit.toNanos(timeout);
+    long start = System.nanoTime();
+    beforeBlocking(timeoutNanos); // the spin counts against the timeout
+    return super.get(timeoutNanos - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
   }
 
-  /** Refuses a wait that can never end, then spins for the spin window if the reply is close. */
-  private void beforeBlocking() {
+  /**
+   * Refuses a wait that can never end, then spins for the spin window (at most {@code maxSpinNanos})
+   * if the reply is close.
+   */
+  private void beforeBlocking(long maxSpinNanos) {
     if (isDone()) {
       return;
     }
@@ -56,7 +61,7 @@ final class PinnedFuture<T> extends CompletableFuture<T> {
           + owner.getName() + ") would deadlock: the thread runs one message at a time; compose with "
           + "thenApply/thenAccept instead, or route the two items to different threads");
     }
-    long window = owner.pool.spinWindowNanos;
+    long window = Math.min(owner.pool.spinWindowNanos, maxSpinNanos);
     // Spin only when the reply is close: at most one message waits in the owner's inbox (ours, or the
     // one before it). Behind a longer queue the owner has work for the whole window, and a spinning
     // waiter would take a core from it (with more busy threads than cores) instead of saving a wake-up.

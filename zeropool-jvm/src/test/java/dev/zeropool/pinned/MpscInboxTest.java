@@ -1,7 +1,9 @@
 package dev.zeropool.pinned;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -108,6 +110,65 @@ class MpscInboxTest {
     assertTrue(inbox.shutdown());
     assertEquals(0, inbox.offerAll(OP, new long[3], new Object[3], new CompletableFuture<?>[3], new int[3], 0, 3));
     assertEquals(MpscInbox.TERMINATED, inbox.state());
+  }
+
+  @Test
+  void aDrainHandsOverAtMostItsLimit() throws Exception {
+    MpscInbox inbox = new MpscInbox(8, 8);
+    for (long id = 0; id < 5; id++) {
+      assertTrue(inbox.offer(OP, id, null, null));
+    }
+    List<Long> seen = new ArrayList<>();
+    int[] counts = new int[3];
+    consumeWithin(() -> {
+      counts[0] = inbox.drain((op, id, param, future) -> seen.add(id), 2);
+      counts[1] = inbox.drain((op, id, param, future) -> seen.add(id), 2);
+      counts[2] = inbox.drain((op, id, param, future) -> seen.add(id), 2);
+    });
+    assertArrayEquals(new int[] {2, 2, 1}, counts);
+    assertEquals(List.of(0L, 1L, 2L, 3L, 4L), seen);
+  }
+
+  /**
+   * The consumer's state looks past a drained, closed ring to its successor: messages there make it
+   * ready; after a shutdown it is ready until the last message is taken, then terminated.
+   */
+  @Test
+  void theStateLooksThroughADrainedClosedRingToItsSuccessor() throws Exception {
+    MpscInbox inbox = new MpscInbox(2, 8);
+    assertEquals(MpscInbox.EMPTY, inbox.state());
+    for (long id = 0; id < 3; id++) {
+      assertTrue(inbox.offer(OP, id, null, null)); // the third closes the two-slot ring and goes to a successor
+    }
+    List<Long> seen = new ArrayList<>();
+    int[] states = new int[4];
+    consumeWithin(() -> {
+      inbox.drain((op, id, param, future) -> seen.add(id), 2); // exactly the first ring
+      states[0] = inbox.state();
+      inbox.drain((op, id, param, future) -> seen.add(id), 8);
+      states[1] = inbox.state();
+      inbox.offer(OP, 3, null, null);
+      inbox.shutdown();
+      states[2] = inbox.state();
+      inbox.drain((op, id, param, future) -> seen.add(id), 8);
+      states[3] = inbox.state();
+    });
+    assertEquals(List.of(0L, 1L, 2L, 3L), seen);
+    assertArrayEquals(new int[] {MpscInbox.READY, MpscInbox.EMPTY, MpscInbox.READY, MpscInbox.TERMINATED}, states);
+  }
+
+  @Test
+  void capacitiesMustBePowersOfTwoWithinTheLimitAndTheFirstNoLargerThanTheLast() throws Exception {
+    assertThrows(IllegalArgumentException.class, () -> new MpscInbox(8, 4));
+    assertThrows(IllegalArgumentException.class, () -> new MpscInbox(4, 12));
+    assertThrows(IllegalArgumentException.class, () -> new MpscInbox(4, MpscInbox.MAX_CAPACITY * 2));
+    assertThrows(IllegalArgumentException.class, () -> new MpscInbox(3, 8));
+    assertThrows(IllegalArgumentException.class, () -> new MpscInbox.Segment(MpscInbox.MAX_CAPACITY * 2));
+    assertThrows(IllegalArgumentException.class, () -> new MpscInbox.Segment(6));
+    MpscInbox largest = new MpscInbox(MpscInbox.MAX_CAPACITY, MpscInbox.MAX_CAPACITY); // the limit itself is allowed
+    assertTrue(largest.offer(OP, 1, null, null));
+    assertEquals(List.of(1L), drainAll(largest));
+    assertEquals(List.of(), drainAll(new MpscInbox(4, 4)), "equal first and last capacities are allowed");
   }
 
   /**

@@ -10,7 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zeropool.TaskFn;
 import dev.zeropool.ZeroPool;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -257,9 +260,23 @@ class PinnedPoolTest {
     pool.close();
   }
 
+  /**
+   * Closes {@code pool} on a helper thread and fails, instead of hanging, if a pinned thread has not
+   * ended in time (one stuck in a wait that can never end, for instance).
+   */
+  private static void closeWithin(PinnedPool<?> pool) throws InterruptedException {
+    Thread closer = new Thread(pool::close, "pinned-closer");
+    closer.setDaemon(true);
+    closer.start();
+    closer.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+    assertFalse(closer.isAlive(), "a pinned thread did not end after close()");
+  }
+
   @Test
   void closeOrAWaitOnItsOwnThreadFromInsideAnItemFailsFast() throws Exception {
-    try (PinnedPool<Item> pool = PinnedPool.create(2)) {
+    // daemon threads, closed within a bound: a thread stuck waiting on itself fails the test, not hangs it
+    PinnedPool<Item> pool = PinnedPool.<Item>builder().threads(2).daemon(true).build();
+    try {
       await(pool.add(0, Item::new));
       await(pool.add(2, Item::new)); // same thread as 0
       await(pool.add(1, Item::new)); // the other thread
@@ -276,6 +293,8 @@ class PinnedPoolTest {
       ItemFn<Item, Void, Long> askOtherThread = (item, unused) -> pool.send(1, GET, null).join();
       assertEquals(4L, await(pool.send(0, askOtherThread, null)));
       assertFalse(pool.isClosed());
+    } finally {
+      closeWithin(pool);
     }
   }
 
@@ -310,11 +329,11 @@ class PinnedPoolTest {
     }
     pool.close();
     assertEquals(1L, running.getNow(-2L), "the running message finishes");
+    assertEquals(100, dropped.get(), "every dropped post, and nothing else, reaches the failure handler");
     for (CompletableFuture<Long> f : queued) {
-      CancellationException e = assertThrows(CancellationException.class, f::join);
+      CancellationException e = assertThrows(CancellationException.class, () -> f.get(WAIT_SECONDS, TimeUnit.SECONDS));
       assertTrue(e.getMessage().contains("shutdownNow"), e.getMessage());
     }
-    assertEquals(100, dropped.get(), "every dropped post reaches the failure handler");
   }
 
   @Test
@@ -481,7 +500,13 @@ class PinnedPoolTest {
   void aPostWakesAParkedThreadByItself() throws Exception {
     try (PinnedPool<Item> pool = PinnedPool.<Item>builder().threads(1).spinWindow(java.time.Duration.ZERO).build()) {
       await(pool.add(1, Item::new));
+      Thread pinned = await(pool.send(1, WHERE, null));
       for (int round = 0; round < 20; round++) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (pinned.getState() != Thread.State.WAITING) { // parked: only a signal can wake it now
+          assertTrue(System.nanoTime() - deadline < 0, "the thread did not park: " + pinned.getState());
+          Thread.onSpinWait();
+        }
         CountDownLatch ran = new CountDownLatch(1);
         pool.post(1, (item, latch) -> {
           latch.countDown();
@@ -535,6 +560,88 @@ class PinnedPoolTest {
       await(pool.add(42, Item::new));
       assertEquals(1L, await(pool.send(42, ADD, 1L)));
     }
+  }
+
+  @Test
+  void aFailureHandlerThatThrowsHandsBothFailuresToTheThreadsUncaughtExceptionHandler() throws Exception {
+    AtomicReference<Throwable> uncaught = new AtomicReference<>();
+    try (PinnedPool<Item> pool = PinnedPool.<Item>builder().threads(1)
+        .failureHandler((failure, id) -> {
+          throw new IllegalStateException("the handler failed too");
+        }).build()) {
+      await(pool.add(1, Item::new));
+      await(pool.send(1, (item, unused) -> {
+        Thread.currentThread().setUncaughtExceptionHandler((t, e) -> uncaught.set(e));
+        return null;
+      }, null));
+      pool.post(1, (item, unused) -> {
+        throw new ArithmeticException("the post failed");
+      }, null);
+      assertEquals(0L, await(pool.send(1, GET, null)), "the thread carries on"); // and the post ran before
+      Throwable reported = uncaught.get();
+      assertInstanceOf(ArithmeticException.class, reported);
+      assertEquals(1, reported.getSuppressed().length);
+      assertEquals("the handler failed too", reported.getSuppressed()[0].getMessage());
+    }
+  }
+
+  @Test
+  void withoutAFailureHandlerAFailedPostIsPrintedToStandardError() throws Exception {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream originalErr = System.err;
+    System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try (PinnedPool<Item> pool = PinnedPool.create(1)) {
+      await(pool.add(1, Item::new));
+      pool.post(1, (item, unused) -> {
+        throw new ArithmeticException("a post that fails on purpose");
+      }, null);
+      await(pool.send(1, GET, null)); // runs after the post, on the same thread
+    } finally {
+      System.setErr(originalErr);
+    }
+    String text = printed.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("pinned item 1 failed with no future to report to:"), text);
+    assertTrue(text.contains("java.lang.ArithmeticException: a post that fails on purpose"), text);
+  }
+
+  /**
+   * An interrupt of the thread that calls close() does not cut the wait for the threads short (they
+   * still finish their messages), and close() hands the interrupt back.
+   */
+  @Test
+  void closeWaitsThroughAnInterruptAndKeepsItForTheCaller() throws Exception {
+    Thread caller = Thread.currentThread();
+    CountDownLatch started = new CountDownLatch(1);
+    PinnedPool<Item> pool = PinnedPool.<Item>builder().threads(1).daemon(true).build();
+    await(pool.add(1, Item::new));
+    // Runs until close() waits for the thread (after the interrupt made its first wait throw).
+    CompletableFuture<Boolean> sawCloseWaiting = pool.send(1, (item, unused) -> {
+      started.countDown();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+      while (!(pool.isClosed() && caller.getState() == Thread.State.WAITING)) {
+        if (System.nanoTime() - deadline > 0) {
+          return false;
+        }
+        Thread.onSpinWait();
+      }
+      return true;
+    }, null);
+    assertTrue(started.await(WAIT_SECONDS, TimeUnit.SECONDS));
+    caller.interrupt();
+    try {
+      pool.close();
+    } finally {
+      assertTrue(Thread.interrupted(), "close() hands the caller's interrupt back"); // and clears it
+    }
+    assertTrue(sawCloseWaiting.getNow(false), "the message ran to its end while close() waited");
+  }
+
+  @Test
+  void toStringShowsTheThreadCountAndWhetherThePoolIsClosed() {
+    PinnedPool<Item> pool = PinnedPool.create(3);
+    assertEquals("PinnedPool[threads=3, closed=false]", pool.toString());
+    pool.close();
+    assertEquals("PinnedPool[threads=3, closed=true]", pool.toString());
   }
 
   /** messaging_thread_pool's two-level example: an item fans work out to an inner pool and waits. */
@@ -635,7 +742,7 @@ class PinnedPoolTest {
         }
       }
       assertEquals(3, threads.size());
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
       boolean allParked = false;
       while (!allParked && System.nanoTime() - deadline < 0) {
         allParked = threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING);
