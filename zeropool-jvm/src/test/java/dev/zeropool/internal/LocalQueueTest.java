@@ -104,6 +104,17 @@ class LocalQueueTest {
     assertEquals(0, held(queue, a) + held(queue, b), "an empty poll leaves no task behind");
   }
 
+  @Test
+  void anEmptyPollClearsTheSlotsOfTasksStolenSinceTheOwnersLastTake() throws Exception {
+    LocalQueue queue = new LocalQueue(4);
+    Runnable a = () -> { };
+    assertTrue(queue.offer(a));
+    assertSame(a, queue.steal());
+    assertEquals(1, held(queue, a), "a thief leaves its slot to the owner");
+    assertNull(queue.poll());
+    assertEquals(0, held(queue, a), "the owner's empty poll cleared it");
+  }
+
   /** {@return how many slots of {@code queue} hold {@code task}} */
   private static int held(LocalQueue queue, Runnable task) throws Exception {
     java.lang.reflect.Field field = LocalQueue.class.getDeclaredField("slots");
