@@ -109,4 +109,56 @@ class StarvationReportTest {
       pool.shutdownNow();
     }
   }
+
+  /**
+   * A temporary worker that computes (runnable, taking no new work) keeps the pool from counting as
+   * starving: the worker is blocked and work waits, but no second report and no second temporary
+   * worker come while it runs. Over eight watchdog periods; then, once it blocks too, the report comes.
+   */
+  @Test
+  void aTemporaryWorkerThatComputesKeepsThePoolFromCountingAsStarving() throws Exception {
+    List<String> reports = new CopyOnWriteArrayList<>();
+    FailureHandler handler = new FailureHandler() {
+      @Override
+      public void onFailure(TaskFn<?> fn, Object params, Throwable failure) {}
+
+      @Override
+      public void onStarvation(PoolStarvationException starvation) {
+        reports.add(starvation.getMessage());
+      }
+    };
+    CountDownLatch releaseWorker = new CountDownLatch(1);
+    CountDownLatch workerBlocked = new CountDownLatch(1);
+    CountDownLatch computing = new CountDownLatch(1);
+    CountDownLatch releaseTemporary = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean stopComputing = new java.util.concurrent.atomic.AtomicBoolean();
+    ZeroPool pool = ZeroPool.builder().workers(1)
+        .starvationWatchdog(Duration.ofMillis(50), 2).failureHandler(handler).build();
+    try {
+      pool.execute(() -> {
+        workerBlocked.countDown();
+        WaitsTest.awaitUninterruptibly(releaseWorker);
+      });
+      Waits.open(workerBlocked, "the worker started the blocking task");
+      pool.execute(() -> { // taken by the first temporary worker
+        computing.countDown();
+        while (!stopComputing.get()) {
+          Thread.onSpinWait();
+        }
+        WaitsTest.awaitUninterruptibly(releaseTemporary); // then it blocks too
+      });
+      pool.execute(() -> { }); // keeps work waiting
+      Waits.open(computing, "a temporary worker took the computing task");
+      assertEquals(1, reports.size(), "the report that started the temporary worker");
+      Thread.sleep(400); // eight periods: a starving pool would be reported again within two
+      assertEquals(1, reports.size(), "no report while the temporary worker computes: " + reports);
+      stopComputing.set(true);
+      Waits.until(() -> reports.size() >= 2, "a report once the temporary worker blocks too");
+    } finally {
+      stopComputing.set(true);
+      releaseTemporary.countDown();
+      releaseWorker.countDown();
+      pool.shutdownNow();
+    }
+  }
 }

@@ -2,6 +2,8 @@ package dev.zeropool.internal;
 
 import dev.zeropool.PoolStarvationException;
 import java.lang.Thread.State;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +41,8 @@ final class StarvationWatchdog implements Runnable {
   private final int maxTemporaryWorkers;
   private final Consumer<PoolStarvationException> reporter;
   private final AtomicInteger temporaryWorkers = new AtomicInteger();
+  /** The compensating workers' threads, so that a look can see whether they are blocked too. */
+  private final Set<Thread> temporaryThreads = ConcurrentHashMap.newKeySet();
   private final AtomicInteger temporaryNumber = new AtomicInteger();
   /** Work items taken by compensating workers: rare, so an atomic counter is fine. */
   private final AtomicLong temporaryProgress = new AtomicLong();
@@ -77,7 +81,8 @@ final class StarvationWatchdog implements Runnable {
       return;
     }
     long progress = pool.progress() + temporaryProgress.get();
-    boolean stalled = progress == lastProgress && pool.hasWorkWaiting() && pool.allBusyThreadsBlocked();
+    boolean stalled = progress == lastProgress && pool.hasWorkWaiting() && pool.allBusyThreadsBlocked()
+        && temporaryThreadsBlocked();
     lastProgress = progress;
     if (!stalled) {
       starvingSince = -1;
@@ -102,12 +107,17 @@ final class StarvationWatchdog implements Runnable {
       return false;
     }
     temporaryWorkers.incrementAndGet();
+    Thread t = null;
     try {
-      Thread t = new Thread(this::compensate, pool.threadNameOfTemporary(temporaryNumber.incrementAndGet()));
+      t = new Thread(this::compensate, pool.threadNameOfTemporary(temporaryNumber.incrementAndGet()));
       t.setDaemon(true);
+      temporaryThreads.add(t);
       t.start();
       return true;
     } catch (Throwable e) {
+      if (t != null) {
+        temporaryThreads.remove(t);
+      }
       temporaryWorkers.decrementAndGet();
       pool.lifecycle.threadEnded();
       throw e;
@@ -133,9 +143,20 @@ final class StarvationWatchdog implements Runnable {
         pool.runner.runLocal(stolen);
       }
     } finally {
+      temporaryThreads.remove(Thread.currentThread());
       temporaryWorkers.decrementAndGet();
       pool.lifecycle.threadEnded();
     }
+  }
+
+  /** True when every compensating worker still alive is blocked too: one that computes is not starving. */
+  private boolean temporaryThreadsBlocked() {
+    for (Thread t : temporaryThreads) {
+      if (t.isAlive() && !isBlocked(t.getState())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private String describe(long starvingNanos, boolean compensating) {
