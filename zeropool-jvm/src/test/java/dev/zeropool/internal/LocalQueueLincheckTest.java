@@ -1,10 +1,9 @@
 package dev.zeropool.internal;
 
+import dev.zeropool.LincheckRuns;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Timeout;
  */
 public class LocalQueueLincheckTest {
 
-  private static final int ITERATIONS = Integer.getInteger("zeropool.lincheck.iterations", 30);
   private static final int CAPACITY = 2;
 
   private final LocalQueue queue = new LocalQueue(CAPACITY);
@@ -49,25 +47,13 @@ public class LocalQueueLincheckTest {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void modelChecking() {
-    new ModelCheckingOptions()
-        .iterations(ITERATIONS)
-        .invocationsPerIteration(1_000)
-        .threads(3)
-        .actorsPerThread(3)
-        .sequentialSpecification(SequentialQueue.class)
-        .check(getClass());
+    LincheckRuns.modelCheck(getClass(), SequentialQueue.class);
   }
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void stress() {
-    new StressOptions()
-        .iterations(ITERATIONS)
-        .invocationsPerIteration(1_000)
-        .threads(3)
-        .actorsPerThread(3)
-        .sequentialSpecification(SequentialQueue.class)
-        .check(getClass());
+    LincheckRuns.stress(getClass(), SequentialQueue.class);
   }
 
   private record Task(int value) implements Runnable {

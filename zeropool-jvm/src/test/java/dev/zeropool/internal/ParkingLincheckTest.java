@@ -1,7 +1,7 @@
 package dev.zeropool.internal;
 
+import dev.zeropool.LincheckRuns;
 import java.util.concurrent.TimeUnit;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.Validate;
@@ -87,12 +87,7 @@ public class ParkingLincheckTest {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void modelChecking() {
-    new ModelCheckingOptions()
-        .iterations(ITERATIONS)
-        .invocationsPerIteration(1_000)
-        .threads(3)
-        .actorsPerThread(3)
-        .check(getClass());
+    LincheckRuns.modelCheck(getClass(), null);
   }
 
   @Test

@@ -1,10 +1,9 @@
 package dev.zeropool.internal;
 
+import dev.zeropool.LincheckRuns;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Timeout;
 public class RangeCompletionLincheckTest {
 
   private static final int TASKS = 10;
-  private static final int ITERATIONS = Integer.getInteger("zeropool.lincheck.iterations", 30);
 
   private final RangeCompletion entry =
       new RangeCompletion(null, t -> { }, null, new Object[TASKS], TASKS, false, null);
@@ -67,22 +65,12 @@ public class RangeCompletionLincheckTest {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void modelChecking() {
-    new ModelCheckingOptions()
-        .iterations(ITERATIONS)
-        .invocationsPerIteration(1_000)
-        .threads(3)
-        .actorsPerThread(3)
-        .check(getClass());
+    LincheckRuns.modelCheck(getClass(), null);
   }
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void stress() {
-    new StressOptions()
-        .iterations(ITERATIONS)
-        .invocationsPerIteration(1_000)
-        .threads(3)
-        .actorsPerThread(3)
-        .check(getClass());
+    LincheckRuns.stress(getClass(), null);
   }
 }

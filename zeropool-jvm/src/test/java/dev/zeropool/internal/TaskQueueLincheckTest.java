@@ -1,11 +1,10 @@
 package dev.zeropool.internal;
 
+import dev.zeropool.LincheckRuns;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,7 +21,6 @@ public class TaskQueueLincheckTest {
 
   private static final Object FN = new Object();
   private static final Object COMPLETION = new Object();
-  private static final int ITERATIONS = Integer.getInteger("zeropool.lincheck.iterations", 30);
 
   private final TaskQueue queue = new TaskQueue(4, 8);
 
@@ -65,25 +63,13 @@ public class TaskQueueLincheckTest {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void modelChecking() {
-    new ModelCheckingOptions()
-        .iterations(ITERATIONS)
-        .invocationsPerIteration(1_000)
-        .threads(3)
-        .actorsPerThread(3)
-        .sequentialSpecification(SequentialFifo.class)
-        .check(getClass());
+    LincheckRuns.modelCheck(getClass(), SequentialFifo.class);
   }
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void stress() {
-    new StressOptions()
-        .iterations(ITERATIONS)
-        .invocationsPerIteration(1_000)
-        .threads(3)
-        .actorsPerThread(3)
-        .sequentialSpecification(SequentialFifo.class)
-        .check(getClass());
+    LincheckRuns.stress(getClass(), SequentialFifo.class);
   }
 
   /** The specification: a plain FIFO that refuses offers once shut down. */

@@ -1,10 +1,9 @@
 package dev.zeropool.pinned;
 
+import dev.zeropool.LincheckRuns;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.Timeout;
 public class MpscInboxLincheckTest {
 
   private static final Object OP = new Object();
-  private static final int ITERATIONS = Integer.getInteger("zeropool.lincheck.iterations", 30);
 
   private final MpscInbox inbox = new MpscInbox(2, 4);
 
@@ -48,25 +46,13 @@ public class MpscInboxLincheckTest {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void modelChecking() {
-    new ModelCheckingOptions()
-        .iterations(ITERATIONS)
-        .invocationsPerIteration(1_000)
-        .threads(3)
-        .actorsPerThread(3)
-        .sequentialSpecification(SequentialInbox.class)
-        .check(getClass());
+    LincheckRuns.modelCheck(getClass(), SequentialInbox.class);
   }
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void stress() {
-    new StressOptions()
-        .iterations(ITERATIONS)
-        .invocationsPerIteration(1_000)
-        .threads(3)
-        .actorsPerThread(3)
-        .sequentialSpecification(SequentialInbox.class)
-        .check(getClass());
+    LincheckRuns.stress(getClass(), SequentialInbox.class);
   }
 
   /** The specification: a FIFO that refuses offers once shut down. */
