@@ -70,7 +70,8 @@ public final class Tour {
       System.out.println(pool);
       compareWithForkJoinPool(pool, workers);
     }
-    Metrics.run(workers); // these two build and end pools of their own
+    Metrics.run(workers); // these build and end pools of their own
+    MicrometerMetrics.run(workers); // the same figures in a Micrometer registry
     GracefulShutdown.run(workers);
     ContextPropagation.run(workers); // a pool with a TaskDecorator that carries a request id
     PinnedRandoms.run(workers); // pinned items (messaging_thread_pool's examples), each with a pool of its own
