@@ -1,6 +1,7 @@
 package dev.zeropool;
 
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Options;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 
 /**
@@ -22,24 +23,16 @@ public final class LincheckRuns {
    * run sequentially).
    */
   public static void modelCheck(Class<?> test, Class<?> specification) {
-    ModelCheckingOptions options = new ModelCheckingOptions()
-        .iterations(ITERATIONS)
-        .invocationsPerIteration(1_000)
-        .threads(3)
-        .actorsPerThread(3);
-    if (specification != null) {
-      options.sequentialSpecification(specification);
-    }
-    options.check(test);
+    check(new ModelCheckingOptions(), test, specification);
   }
 
   /** Stress-tests {@code test}'s operations against {@code specification} (null: the test class itself). */
   public static void stress(Class<?> test, Class<?> specification) {
-    StressOptions options = new StressOptions()
-        .iterations(ITERATIONS)
-        .invocationsPerIteration(1_000)
-        .threads(3)
-        .actorsPerThread(3);
+    check(new StressOptions(), test, specification);
+  }
+
+  private static <O extends Options<O, ?>> void check(O options, Class<?> test, Class<?> specification) {
+    options.iterations(ITERATIONS).invocationsPerIteration(1_000).threads(3).actorsPerThread(3);
     if (specification != null) {
       options.sequentialSpecification(specification);
     }

@@ -30,11 +30,9 @@ class StarvationReportTest {
     }
   }
 
-  @Test
-  void theWatchdogReportsCompensatesOnceAndThenReportsTheLimit() throws Exception {
-    List<String> reports = new CopyOnWriteArrayList<>();
-    List<Integer> detections = new CopyOnWriteArrayList<>();
-    FailureHandler handler = new FailureHandler() {
+  /** A failure handler that adds each starvation report's message to {@code reports}. */
+  private static FailureHandler starvationReportsTo(List<String> reports) {
+    return new FailureHandler() {
       @Override
       public void onFailure(TaskFn<?> fn, Object params, Throwable failure) {}
 
@@ -43,6 +41,13 @@ class StarvationReportTest {
         reports.add(starvation.getMessage());
       }
     };
+  }
+
+  @Test
+  void theWatchdogReportsCompensatesOnceAndThenReportsTheLimit() throws Exception {
+    List<String> reports = new CopyOnWriteArrayList<>();
+    List<Integer> detections = new CopyOnWriteArrayList<>();
+    FailureHandler handler = starvationReportsTo(reports);
     PoolMetrics metrics = new PoolMetrics() {
       @Override
       public void starvationDetected(int temporaryWorkers) {
@@ -118,15 +123,7 @@ class StarvationReportTest {
   @Test
   void aTemporaryWorkerThatComputesKeepsThePoolFromCountingAsStarving() throws Exception {
     List<String> reports = new CopyOnWriteArrayList<>();
-    FailureHandler handler = new FailureHandler() {
-      @Override
-      public void onFailure(TaskFn<?> fn, Object params, Throwable failure) {}
-
-      @Override
-      public void onStarvation(PoolStarvationException starvation) {
-        reports.add(starvation.getMessage());
-      }
-    };
+    FailureHandler handler = starvationReportsTo(reports);
     CountDownLatch releaseWorker = new CountDownLatch(1);
     CountDownLatch workerBlocked = new CountDownLatch(1);
     CountDownLatch computing = new CountDownLatch(1);

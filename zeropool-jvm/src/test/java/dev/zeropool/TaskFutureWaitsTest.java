@@ -290,16 +290,22 @@ class TaskFutureWaitsTest {
     }
   }
 
-  @Test
-  void aFailingExecuteTaskThatAWaitingWorkerRunsGoesToItsUncaughtExceptionHandler() throws Exception {
-    List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
-    ZeroPool pool = ZeroPool.builder().workers(2).withoutStarvationWatchdog().threadFactory(r -> {
+  /** A pool (closed after the test) whose workers' uncaught-exception handler adds to {@code uncaught}. */
+  private ZeroPool poolReportingUncaughtTo(List<Throwable> uncaught, int workers) {
+    ZeroPool pool = ZeroPool.builder().workers(workers).withoutStarvationWatchdog().threadFactory(r -> {
       Thread t = new Thread(r, "helping-worker");
       t.setDaemon(true);
       t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
       return t;
     }).build();
     pools.add(pool);
+    return pool;
+  }
+
+  @Test
+  void aFailingExecuteTaskThatAWaitingWorkerRunsGoesToItsUncaughtExceptionHandler() throws Exception {
+    List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ZeroPool pool = poolReportingUncaughtTo(uncaught, 2);
     Gate gate = gate();
     TaskFuture held = gate.run(pool, Gate.HOLD); // one worker held: the other is the waiter below
     IllegalStateException failure = new IllegalStateException("an execute task fails");
@@ -323,13 +329,7 @@ class TaskFutureWaitsTest {
   @Test
   void anErrorInABatchTaskThatAWaitingWorkerRunsGoesToItsUncaughtExceptionHandler() throws Exception {
     List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
-    ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().threadFactory(r -> {
-      Thread t = new Thread(r, "helping-worker");
-      t.setDaemon(true);
-      t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
-      return t;
-    }).build();
-    pools.add(pool);
+    ZeroPool pool = poolReportingUncaughtTo(uncaught, 1);
     AssertionError error = new AssertionError("an Error in a batch task");
     TaskFn<Object> fail = ignored -> {
       throw error;

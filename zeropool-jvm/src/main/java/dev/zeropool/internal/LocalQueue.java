@@ -87,21 +87,12 @@ final class LocalQueue {
 
   /** Owner only: takes the oldest task, or returns null when there is none. */
   Runnable poll() {
-    for (;;) {
-      long c = consumer;
-      if (c - producer >= 0) {
-        clearTakenBelow(c);
-        return null;
-      }
-      Runnable task = (Runnable) SLOT.getOpaque(slots, (int) c & mask); // written by this thread
-      if (CONSUMER.compareAndSet(this, c, c + 1)) {
-        clearTakenBelow(c + 1);
-        return task;
-      }
-    }
+    Runnable task = steal();
+    clearTakenBelow(consumer); // every index below it is taken: ours, and any thieves took
+    return task;
   }
 
-  /** Any thread: takes the oldest task, or returns null when there is none or another taker won it. */
+  /** Any thread: takes the oldest task, or returns null when there is none. */
   Runnable steal() {
     for (;;) {
       long c = consumer;

@@ -40,8 +40,7 @@ final class StarvationWatchdog implements Runnable {
   private final long detectAfterNanos;
   private final int maxTemporaryWorkers;
   private final Consumer<PoolStarvationException> reporter;
-  private final AtomicInteger temporaryWorkers = new AtomicInteger();
-  /** The compensating workers' threads, so that a look can see whether they are blocked too. */
+  /** The compensating workers alive (or starting), so that a look can see whether they are blocked too. */
   private final Set<Thread> temporaryThreads = ConcurrentHashMap.newKeySet();
   private final AtomicInteger temporaryNumber = new AtomicInteger();
   /** Work items taken by compensating workers: rare, so an atomic counter is fine. */
@@ -71,7 +70,7 @@ final class StarvationWatchdog implements Runnable {
   }
 
   int temporaryWorkers() {
-    return temporaryWorkers.get();
+    return temporaryThreads.size();
   }
 
   @Override
@@ -95,7 +94,7 @@ final class StarvationWatchdog implements Runnable {
     if (now - starvingSince < detectAfterNanos) {
       return;
     }
-    boolean compensate = !pool.isShutdownNowOrLater() && temporaryWorkers.get() < maxTemporaryWorkers;
+    boolean compensate = !pool.isShutdownNowOrLater() && temporaryThreads.size() < maxTemporaryWorkers;
     reporter.accept(new PoolStarvationException(describe(now - starvingSince, compensate)));
     if (compensate && startTemporaryWorker()) {
       starvingSince = now; // give the new worker a full period before the next one
@@ -106,7 +105,6 @@ final class StarvationWatchdog implements Runnable {
     if (!pool.lifecycle.threadStarting()) {
       return false;
     }
-    temporaryWorkers.incrementAndGet();
     Thread t = null;
     try {
       t = new Thread(this::compensate, pool.threadNameOfTemporary(temporaryNumber.incrementAndGet()));
@@ -118,7 +116,6 @@ final class StarvationWatchdog implements Runnable {
       if (t != null) {
         temporaryThreads.remove(t);
       }
-      temporaryWorkers.decrementAndGet();
       pool.lifecycle.threadEnded();
       throw e;
     }
@@ -144,7 +141,6 @@ final class StarvationWatchdog implements Runnable {
       }
     } finally {
       temporaryThreads.remove(Thread.currentThread());
-      temporaryWorkers.decrementAndGet();
       pool.lifecycle.threadEnded();
     }
   }

@@ -148,20 +148,12 @@ final class MpscInbox {
    */
   int offerAll(Object op, long[] ids, Object[] params, CompletableFuture<?>[] futures, int[] order, int from,
       int to) {
-    Segment s = tailSegment;
     int k = from;
     while (k < to) {
+      Segment s = tailSegment;
       long t = s.lvTail();
-      if ((t & CLOSED) != 0) {
-        if ((t & SHUT_DOWN) != 0) {
-          break;
-        }
-        s = successorOf(s);
-        continue;
-      }
-      int block = Math.min(to - k, s.capacity);
-      long last = t + block - 1;
-      if (block > 1 && s.lvSeq(last) == last) {
+      long last = t + Math.min(to - k, s.capacity) - 1;
+      if ((t & CLOSED) == 0 && last > t && s.lvSeq(last) == last) {
         if (s.casTail(t, last + 1)) {
           for (long index = t; index <= last; index++, k++) {
             int m = order[k];
@@ -170,15 +162,11 @@ final class MpscInbox {
         }
         continue; // CAS lost: re-read the tail
       }
-      long seq = s.lvSeq(t);
-      if (seq == t) {
-        if (s.casTail(t, t + 1)) {
-          int m = order[k++];
-          s.write(t, op, ids[m], params[m], futures[m]);
-        }
-      } else if (seq < t) {
-        s.casTail(t, t | CLOSED); // full, as in offer
+      int m = order[k]; // no block free here: one message by offer's rules (full ring, successor, shutdown)
+      if (!offer(op, ids[m], params[m], futures[m])) {
+        break;
       }
+      k++;
     }
     return k - from;
   }
