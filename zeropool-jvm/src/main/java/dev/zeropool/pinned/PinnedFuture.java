@@ -1,6 +1,5 @@
 package dev.zeropool.pinned;
 
-import dev.zeropool.internal.SpinWait;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -63,10 +62,14 @@ final class PinnedFuture<T> extends CompletableFuture<T> {
     }
     long window = Math.min(owner.pool.spinWindowNanos, maxSpinNanos);
     // Spin only when the reply is close: at most one message waits in the owner's inbox (ours, or the
-    // one before it). Behind a longer queue the owner has work for the whole window, and a spinning
-    // waiter would take a core from it (with more busy threads than cores) instead of saving a wake-up.
+    // one before it). Behind a longer queue the owner has work for the whole window, and the spin
+    // would burn CPU without saving a wake-up.
     if (window > 0 && owner.inbox.depth() <= 1) {
-      SpinWait.untilDone(this, window);
+      // Yield, not onSpinWait: the owner may need this very core to run our message (see PinnedThread).
+      long deadline = System.nanoTime() + window;
+      while (!isDone() && System.nanoTime() - deadline < 0) {
+        Thread.yield();
+      }
     }
   }
 }

@@ -36,7 +36,8 @@ import java.util.function.Supplier;
  * A fixed set of dedicated threads, each with its own lock-free inbox and its own map of items. An id
  * is routed to thread {@code Math.floorMod(id, threadCount())} unless the builder sets another
  * {@linkplain Builder#router(LongToIntFunction) router}. An idle thread parks and costs no CPU (after
- * a short {@linkplain Builder#spinWindow(Duration) spin window}, one thread of the pool at a time).
+ * a short {@linkplain Builder#spinWindow(Duration) spin window}, during which it yields its core to any
+ * thread that can run).
  *
  * <h2>Guarantees</h2>
  * <ul>
@@ -80,8 +81,6 @@ public final class PinnedPool<S> implements PinnedSender<S>, AutoCloseable {
   final LongConsumer beforeEach;
   final LongConsumer afterEach;
   final long spinWindowNanos;
-  /** Who of this pool's threads may spin now (one at a time). */
-  final SpinTurn spinTurn = new SpinTurn();
   private final ObjLongConsumer<Throwable> failureHandler;
   /** Set by {@link #shutdownNow()}: threads fail the messages they take from then on. */
   volatile boolean stopping;
@@ -544,9 +543,10 @@ public final class PinnedPool<S> implements PinnedSender<S>, AutoCloseable {
      * parks, and how long a thread blocked in {@code join}/{@code get} on a message's future spins
      * before it parks (default {@code -Dzeropool.pinned.spinWindowNanos}, else 50 µs). A request or
      * reply that follows within the window is caught without an OS wake-up (2–30 µs each, two per round
-     * trip otherwise). Bounded so that idle costs nothing: at most one thread of the pool spins at a
-     * time, it gives its core up as soon as a sender has woken another thread of the pool, and a thread
-     * that wakes and finds nothing parks at once; after one window an idle pool uses no CPU.
+     * trip otherwise). A spinning thread yields its core between its looks, so it never keeps a thread
+     * that has work off a core. Bounded so that idle costs nothing: a thread spins only right after it
+     * ran messages one by one, and a thread that wakes and finds nothing parks at once; after one
+     * window an idle pool uses no CPU.
      * {@code Duration.ZERO} parks at once.
      *
      * <pre>{@code builder.spinWindow(Duration.ofNanos(20_000));}</pre>

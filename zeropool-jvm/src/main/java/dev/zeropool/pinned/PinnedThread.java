@@ -24,24 +24,25 @@ import java.util.function.Supplier;
  *       read the inbox again; only if it is still empty, park until {@code parked} is no longer
  *       {@code IDLE}.</li>
  *   <li>Producer, after {@link MpscInbox#offer} published its message: full fence, read
- *       {@code parked}; if {@code IDLE}, CAS it to {@code WOKEN} and unpark the consumer.</li>
+ *       {@code parked}; if {@code IDLE}, CAS it to {@code RUNNING} and unpark the consumer.</li>
  * </ol>
  * The two fences are ordered one before the other. If the producer's fence comes second, its read sees
  * {@code parked == IDLE} and it unparks. If the consumer's comes second, its re-read sees the published
- * message and it does not park. Either way the message is run. Only a producer's CAS ends
- * {@code IDLE}, so a spurious return from {@code park} just parks again, and at most one producer
- * pays for the {@code unpark}; while the thread is busy, senders pay one fence and one read. Back on a
- * core, the consumer sets {@code RUNNING} (so {@code WOKEN} marks a thread that waits for a core; the
- * pool's spinner yields to it, see {@link SpinTurn}).
+ * message and it does not park. Either way the message is run. Only a producer's CAS (or the consumer
+ * itself, when its re-read found a message) ends {@code IDLE}, so a spurious return from {@code park}
+ * (or a permit left by a producer whose CAS came after such a re-read) just parks again, and at most
+ * one producer pays for the {@code unpark}; while the thread is busy, senders pay one fence and one read.
  * Shutting the inbox down is published the same way (a CAS in the inbox, then {@link #signal()}).
  *
  * <h2>Spin window</h2>
  * A thread that has just run messages one by one (see {@link #SPIN_AFTER_AT_MOST}) and finds its inbox
- * empty may spin (re-reading the inbox with {@link Thread#onSpinWait()}) for the pool's spin window
- * before it parks, so that a request that follows quickly is caught without an OS wake-up. It spins
- * only if it gets the pool's {@link SpinTurn} (one spinner per pool), and stops early while another
- * thread of the pool has been woken and is not running yet. A thread that wakes up, finds nothing and
- * parks again never spins, so an idle pool costs no CPU after one window.
+ * empty re-reads it for the pool's spin window before it parks, so that a request that follows quickly
+ * is caught without an OS wake-up. Between reads it calls {@link Thread#yield()}, not
+ * {@link Thread#onSpinWait()}: a round trip involves the sender, the thread that just replied and the
+ * thread the next request goes to, often more threads than cores, and a spinner that kept its core
+ * would leave the thread with work waiting for the OS to preempt it (milliseconds). A yielding spinner
+ * gives its core to any thread that can run, so every thread of the pool may spin at once. A thread that
+ * wakes up, finds nothing and parks again never spins, so an idle pool costs no CPU after one window.
  */
 final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
 
@@ -79,12 +80,10 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
   private final ItemMap<S> items = new ItemMap<>();
   /** {@link #parked}: running (or spinning); senders leave it alone. */
   private static final int PARKED_RUNNING = 0;
-  /** {@link #parked}: parked or about to park; the first sender to see it moves it to {@link #PARKED_WOKEN} and unparks. */
+  /** {@link #parked}: parked or about to park; the first sender to see it moves it to {@link #PARKED_RUNNING} and unparks. */
   private static final int PARKED_IDLE = 1;
-  /** {@link #parked}: unparked by a sender, not yet running; counted in the pool's {@link SpinTurn}. */
-  private static final int PARKED_WOKEN = 2;
 
-  /** One of {@code PARKED_...}; only a sender's CAS moves it from idle to woken, only this thread back to running. */
+  /** One of {@code PARKED_...}; only this thread sets it to idle. */
   private volatile int parked;
   /** Items on this thread, for {@link PinnedPool#itemCounts()}; written by this thread only. */
   private volatile int itemCount;
@@ -104,8 +103,7 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
   /** Producer side of the wake-up protocol; call after every accepted offer and after shutdown. */
   void signal() {
     VarHandle.fullFence(); // orders our publish (a release store in the inbox) before the read of parked
-    if ((int) PARKED.getOpaque(this) == PARKED_IDLE && PARKED.compareAndSet(this, PARKED_IDLE, PARKED_WOKEN)) {
-      pool.spinTurn.woke(); // before the unpark, so that the count is up before we can run and take it down
+    if ((int) PARKED.getOpaque(this) == PARKED_IDLE && PARKED.compareAndSet(this, PARKED_IDLE, PARKED_RUNNING)) {
       LockSupport.unpark(this);
     }
   }
@@ -145,21 +143,17 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
    * @return false when the inbox is shut down and drained (the thread ends)
    */
   private boolean idle(boolean maySpin) {
-    if (maySpin && pool.spinWindowNanos > 0 && pool.spinTurn.tryTake()) {
-      try {
-        int state = spin(pool.spinWindowNanos);
-        if (state != MpscInbox.EMPTY) {
-          return state == MpscInbox.READY;
-        }
-      } finally {
-        pool.spinTurn.release();
+    if (maySpin && pool.spinWindowNanos > 0) {
+      int state = spin(pool.spinWindowNanos);
+      if (state != MpscInbox.EMPTY) {
+        return state == MpscInbox.READY;
       }
     }
     PARKED.setOpaque(this, PARKED_IDLE);
     VarHandle.fullFence(); // orders the store of parked before the re-read of the inbox
     int state = inbox.state();
     if (state != MpscInbox.EMPTY) {
-      running();
+      PARKED.compareAndSet(this, PARKED_IDLE, PARKED_RUNNING); // fails only if a sender did it for us
       return state == MpscInbox.READY;
     }
     while ((int) PARKED.getVolatile(this) == PARKED_IDLE) {
@@ -168,26 +162,15 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
       // forever; interrupts mean nothing to an idle pinned thread, so drop them.
       Thread.interrupted();
     }
-    running();
     return true;
   }
 
-  /** Back from (almost) parking: clears {@link #parked}, and the pool's count of woken threads if a sender woke us. */
-  private void running() {
-    if (!PARKED.compareAndSet(this, PARKED_IDLE, PARKED_RUNNING)) {
-      PARKED.setOpaque(this, PARKED_RUNNING); // a sender set PARKED_WOKEN and counted it: uncount it
-      pool.spinTurn.running();
-    }
-  }
-
   /**
-   * Re-reads the inbox until it has a message, the window ends, or a sender wakes another thread of
-   * the pool (which then needs this core more). Only the holder of the spin turn calls this.
+   * Re-reads the inbox, yielding the core between reads, until it has a message or the window ends.
    *
    * @return the inbox's last {@link MpscInbox#state()}
    */
   private int spin(long windowNanos) {
-    SpinTurn turn = pool.spinTurn;
     long deadline = System.nanoTime() + windowNanos;
     int state;
     do {
@@ -195,8 +178,8 @@ final class PinnedThread<S> extends Thread implements MpscInbox.Sink {
       if (state != MpscInbox.EMPTY) {
         return state;
       }
-      Thread.onSpinWait();
-    } while (System.nanoTime() - deadline < 0 && !turn.someoneWaking());
+      Thread.yield();
+    } while (System.nanoTime() - deadline < 0);
     return state;
   }
 

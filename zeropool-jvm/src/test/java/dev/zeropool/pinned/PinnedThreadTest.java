@@ -2,8 +2,8 @@ package dev.zeropool.pinned;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What one {@link PinnedThread} does around its messages: the thread-state factory and the
- * {@code afterEach} hook's failures, the spin window after messages that come one by one, the count of
- * woken threads that the pool's spinner watches, and what is left of its items once it has ended.
+ * {@code afterEach} hook's failures, the spin window after messages that come one by one (on every
+ * thread at once), the wake-up of a parked thread, and what is left of its items once it has ended.
  */
 class PinnedThreadTest {
 
@@ -64,17 +64,6 @@ class PinnedThreadTest {
     while (t.getState() != Thread.State.WAITING) {
       assertTrue(System.nanoTime() - deadline < 0, "the thread did not park: " + t.getState());
       Thread.onSpinWait();
-    }
-  }
-
-  /** The pool counts no thread as woken-but-not-running: its count is exactly zero. */
-  private static void assertNobodyCountedAsWaking(SpinTurn turn, String when) {
-    assertFalse(turn.someoneWaking(), when + ": a thread that runs again is still counted as waking");
-    turn.woke(); // one more: the count must now read exactly one, not zero (it went below zero)
-    try {
-      assertTrue(turn.someoneWaking(), when + ": the count of woken threads went below zero");
-    } finally {
-      turn.running();
     }
   }
 
@@ -129,8 +118,7 @@ class PinnedThreadTest {
 
   /**
    * After a message that came alone the thread spins for the window instead of parking; a message that
-   * arrives during the spin is run at once (not at the window's end), and the next spin gets the
-   * pool's spin turn again (the first spin gave it back).
+   * arrives during the spin is run at once (not at the window's end), and the thread spins again after it.
    */
   @Test
   void aThreadThatRanOneMessageSpinsThroughItsWindowAndAMessageEndsTheSpinAtOnce() throws Exception {
@@ -179,20 +167,34 @@ class PinnedThreadTest {
     }
   }
 
-  /**
-   * A sender that wakes a parked thread counts it as waking (the spinner yields to it); the thread
-   * takes itself off the count when it runs again, so after each round trip the count is back to zero.
-   */
+  /** A parked thread is woken by each send, runs it, and parks again (the window is zero). */
   @Test
-  void aWokenThreadTakesItselfOffTheWakingCountWhenItRunsAgain() throws Exception {
+  void aParkedThreadIsWokenByEverySendAndParksAgain() throws Exception {
     try (PinnedPool<long[]> pool = PinnedPool.<long[]>builder().threads(1).spinWindow(Duration.ZERO).build()) {
       await(pool.add(1, () -> new long[1]));
       Thread pinned = await(pool.send(1, WHERE, null));
       for (long round = 1; round <= 10; round++) {
         awaitParked(pinned); // so that this round's send has to wake it
         assertEquals(round, await(pool.send(1, ADD, 1L)));
-        assertNobodyCountedAsWaking(pool.spinTurn, "round " + round);
       }
+      awaitParked(pinned);
+    }
+  }
+
+  /**
+   * Every thread that ran a message alone spins through its window, whatever the others do: spinners
+   * yield their cores, so there is no one-spinner rule to keep a second thread from spinning.
+   */
+  @Test
+  void everyThreadOfThePoolSpinsAfterAMessageThatCameAlone() throws Exception {
+    try (PinnedPool<long[]> pool = PinnedPool.<long[]>builder().threads(2).spinWindow(LONG_WINDOW).build()) {
+      await(pool.add(0, () -> new long[1]));
+      await(pool.add(1, () -> new long[1]));
+      Thread first = await(pool.send(0, WHERE, null));
+      Thread second = await(pool.send(1, WHERE, null));
+      assertNotSame(first, second, "ids 0 and 1 live on different threads");
+      assertSpinsAndDoesNotPark(first, "the first thread, while the second spins too");
+      assertSpinsAndDoesNotPark(second, "the second thread, while the first spins too");
     }
   }
 
