@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Field;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.Test;
 class QueueEdgesTest {
 
   private static final Object FN = new Object();
+  /** Bound of every wait ({@code -Dzeropool.test.waitSeconds}, shortened by the mutation profile). */
+  private static final long WAIT_SECONDS = Long.getLong("zeropool.test.waitSeconds", 10);
   private final RunClaim run = new RunClaim();
 
   /** Polls everything, one run at a time, and returns the parameters in order. */
@@ -106,6 +110,30 @@ class QueueEdgesTest {
     assertEquals(1, queue.segmentCount(), "the queue was shut down already: nothing to close or link");
     assertFalse(queue.offer(FN, "refused", FN));
     assertEquals(List.of("kept"), drain(queue));
+  }
+
+  /**
+   * A producer that found the tail ring full has closed it but not yet moved the queue's tail past it
+   * (done here by hand): a shutdown in that moment must link the successor itself and shut that down.
+   */
+  @Test
+  void aShutDownWhileTheFullTailRingIsClosedButNotYetPassedShutsTheSuccessor() throws Exception {
+    TaskQueue queue = new TaskQueue(2, 4);
+    queue.offer(FN, "a", FN);
+    queue.offer(FN, "b", FN);
+    Field tail = TaskQueue.class.getDeclaredField("tailSegment");
+    tail.setAccessible(true);
+    QueueSegment full = (QueueSegment) tail.get(queue);
+    assertEquals(QueueSegment.CLAIM_CLOSED, full.tryClaim(1), "the producer's claim closes the full ring");
+    Thread stopper = new Thread(queue::shutDown, "queue-edges-shutdown");
+    stopper.setDaemon(true);
+    stopper.start();
+    stopper.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+    assertFalse(stopper.isAlive(), "shutDown returned");
+    assertTrue(queue.isShutDown());
+    assertFalse(queue.offer(FN, "refused", FN));
+    assertEquals(2, queue.segmentCount(), "the closed ring and the successor the shutdown linked");
+    assertEquals(List.of("a", "b"), drain(queue));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.zeropool.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -190,6 +191,32 @@ class TaskRunnerTest {
     assertEquals(List.of("ran"), ran);
     assertTrue(failing.isDone(), "both tasks were counted down");
     assertSame(error, failing.failure().getCause(), "a task that never ran cannot leave its submission a success");
+    assertTrue(allFree(segment));
+  }
+
+  @Test
+  void aHookThatThrowsWhileARunMovesToTheNextSubmissionFailsOnlyThatSubmissionsTask() {
+    RuntimeException hookError = new IllegalStateException("the metrics hook threw");
+    TaskRunner throwingHook = new TaskRunner(lifecycle, handler, new PoolMetrics() {
+      @Override
+      public void tasksCompleted(int count) {
+        throw hookError; // a hook must not throw; the runner still accounts for every task
+      }
+    });
+    Completion first = new Completion(null, 2, false, null); // its other task runs elsewhere
+    Completion second = new Completion(null, 1, false, null);
+    QueueSegment segment = new QueueSegment(2);
+    segment.fillOne(segment.tryClaim(1) >>> QueueSegment.COUNT_BITS, record, "first's", first);
+    segment.fillOne(segment.tryClaim(1) >>> QueueSegment.COUNT_BITS, record, "second's", second);
+    run.set(segment, segment.tryTake(2, 1, null) >>> QueueSegment.COUNT_BITS, 2);
+    // Reporting the first submission's task throws when the run reaches the second's.
+    assertSame(hookError, assertThrows(IllegalStateException.class, () -> throwingHook.runClaimed(run, false)));
+    assertEquals(List.of("first's"), ran);
+    assertTrue(second.isDone(), "the task that never started was counted down");
+    assertSame(hookError, second.failure().getCause());
+    assertFalse(first.isDone(), "one of its tasks is still out");
+    first.tasksDone(1);
+    assertNull(first.failure(), "its task here ran and returned: the hook's error is none of its business");
     assertTrue(allFree(segment));
   }
 
