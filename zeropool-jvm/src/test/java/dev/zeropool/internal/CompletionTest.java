@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -97,5 +98,7 @@ class CompletionTest {
     assertEquals(cause, assertThrows(ExecutionException.class, () -> failed.get(1, TimeUnit.SECONDS)).getCause());
     assertInstanceOf(IllegalStateException.class,
         assertThrows(ExecutionException.class, () -> failed.toCompletableFuture().get()).getCause());
+    assertInstanceOf(IllegalStateException.class,
+        assertThrows(CompletionException.class, () -> failed.toCompletableFuture().join()).getCause());
   }
 }
