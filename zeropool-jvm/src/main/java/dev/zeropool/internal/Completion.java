@@ -210,7 +210,8 @@ public class Completion implements TaskFuture {
         awaitNanos(Long.MAX_VALUE);
       }
     }
-    return reportForGet();
+    throwForGet();
+    return null;
   }
 
   @Override
@@ -219,7 +220,8 @@ public class Completion implements TaskFuture {
     if (!awaitDone(timeout, unit)) {
       throw new TimeoutException("not done within " + timeout + " " + unit + ": " + this);
     }
-    return reportForGet();
+    throwForGet();
+    return null;
   }
 
   @Override
@@ -257,10 +259,11 @@ public class Completion implements TaskFuture {
     return settled || awaitNanos(deadline - System.nanoTime());
   }
 
-  private Void reportForGet() throws ExecutionException {
+  /** Throws as {@link java.util.concurrent.Future#get()} does: a cancellation as itself, anything else wrapped. */
+  private void throwForGet() throws ExecutionException {
     CompletionException error = failure;
     if (error == null) {
-      return null;
+      return;
     }
     if (error.getCause() instanceof CancellationException) {
       throw (CancellationException) error.getCause();
@@ -370,19 +373,19 @@ public class Completion implements TaskFuture {
       while (!settled) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          return false;
+          break;
         }
         LockSupport.parkNanos(this, left);
         if (Thread.interrupted()) {
           throw new InterruptedException();
         }
       }
-      return true;
     } finally {
       if (!settled) {
         unlink(node);
       }
     }
+    return settled;
   }
 
   /**
@@ -444,13 +447,15 @@ public class Completion implements TaskFuture {
     @Override
     public Void join() {
       helpFirst();
-      return super.join();
+      super.join();
+      return null; // a Void future's value
     }
 
     @Override
     public Void get() throws InterruptedException, ExecutionException {
       helpFirst();
-      return super.get();
+      super.get();
+      return null;
     }
   }
 

@@ -133,6 +133,11 @@ public final class RangeCompletion extends Completion {
     return (from << 32) | units;
   }
 
+  /** The next unclaimed index; {@code units} or more once every task is claimed. For tests. */
+  long cursor() {
+    return cursor;
+  }
+
   /** Appends one more slot if tasks are unclaimed and fewer slots than workers were issued. */
   void widen() {
     int issued = slots;

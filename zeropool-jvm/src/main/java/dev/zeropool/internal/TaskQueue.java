@@ -202,6 +202,15 @@ public final class TaskQueue {
     }
   }
 
+  /** The rings linked from the head on; for tests of ring reuse. */
+  int segmentCount() {
+    int count = 0;
+    for (QueueSegment s = headSegment; s != null; s = s.lvNext()) {
+      count++;
+    }
+    return count;
+  }
+
   /** True once {@link #shutDown()} has taken effect. */
   public boolean isShutDown() {
     QueueSegment segment = tailSegment;

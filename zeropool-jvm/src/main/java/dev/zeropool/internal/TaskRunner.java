@@ -208,11 +208,10 @@ final class TaskRunner {
     } catch (Throwable error) {
       poolError = error; // not a task's throwable: those are caught above
     } finally {
-      int notRun = to - i;
-      if (stopped && notRun > 0) {
+      if (stopped) { // at task i < to: tasks [i, to) never start
         entry.taskFailed(new CancellationException(lifecycle.stopReason()));
         if (metrics != null) {
-          metrics.tasksCancelled(notRun);
+          metrics.tasksCancelled(to - i);
         }
       } else if (poolError != null) {
         entry.taskFailed(poolError);

@@ -88,6 +88,49 @@ class RangeCompletionTest {
   }
 
   @Test
+  void claimsOnAnExhaustedEntryNeverMoveItsCursor() {
+    WorkerPool core = onePool();
+    RangeCompletion entry = new RangeCompletion(core, NOTHING, null, new Object[8], 8, false, null);
+    while (entry.claim() != RangeCompletion.NONE) {
+      assertTrue(entry.cursor() <= 8);
+    }
+    assertEquals(8, entry.cursor(), "the chunks ended exactly at the last task");
+    for (int i = 0; i < 1000; i++) { // stale slots and late stops
+      assertEquals(RangeCompletion.NONE, entry.claim());
+      assertEquals(RangeCompletion.NONE, entry.claimRest());
+    }
+    assertEquals(8, entry.cursor(), "no atomic add once exhausted: the cursor can never overflow");
+    RangeCompletion stopped = new RangeCompletion(core, NOTHING, null, new Object[8], 8, false, null);
+    assertEquals(8, to(stopped.claimRest()));
+    long after = stopped.cursor();
+    assertEquals(RangeCompletion.NONE, stopped.claimRest());
+    assertEquals(RangeCompletion.NONE, stopped.claim());
+    assertEquals(after, stopped.cursor());
+  }
+
+  @Test
+  void anEntryIssuesAtMostOneQueueSlotPerWorkerAndNoneOnceExhausted() {
+    pool = new WorkerPool("range-slots-test", 3, r -> new Thread(() -> { }, "range-slots-test-idle"), 0L, null,
+        null, null, 0L, 0); // its workers never run: the slots stay in the queue, where the test counts them
+    RangeCompletion entry = new RangeCompletion(pool, NOTHING, null, new Object[100], 100, false, null);
+    assertTrue(pool.submitRange(entry));
+    assertEquals(1, pool.queuedRangeSlots.sum(), "the submission's own slot");
+    entry.claim();
+    entry.widen();
+    assertEquals(2, pool.queuedRangeSlots.sum(), "one more for the next worker");
+    entry.widen();
+    assertEquals(3, pool.queuedRangeSlots.sum());
+    entry.widen();
+    entry.widen();
+    assertEquals(3, pool.queuedRangeSlots.sum(), "as many slots as workers, no more");
+    RangeCompletion claimed = new RangeCompletion(pool, NOTHING, null, new Object[100], 100, false, null);
+    assertTrue(pool.submitRange(claimed));
+    claimed.claimRest();
+    claimed.widen();
+    assertEquals(4, pool.queuedRangeSlots.sum(), "every task claimed: no slot would find work");
+  }
+
+  @Test
   void aSubmissionOfNoTasksIsCompleteFromTheStart() throws Exception {
     Completion none = new Completion(null, 0, false, null);
     assertTrue(none.isDone());
