@@ -249,11 +249,12 @@ class WorkerLoopTest {
 
   @Test
   void onlyShutdownNowStopsThePool() {
-    pool(1);
-    assertFalse(pool.isShutdownNowOrLater());
-    pool.shutdown();
-    assertFalse(pool.isShutdownNowOrLater(), "accepted work still runs after shutdown");
-    pool.shutdownNow("test", false);
-    assertTrue(pool.isShutdownNowOrLater());
+    // threads that end at once without running the loop: the pool cannot terminate by itself here
+    WorkerPool neverEnds = new WorkerPool("loop-test", 1, r -> new Thread(() -> { }), 0L, null, null, null, 0L, 0);
+    assertFalse(neverEnds.isShutdownNowOrLater());
+    neverEnds.shutdown();
+    assertFalse(neverEnds.isShutdownNowOrLater(), "accepted work still runs after shutdown");
+    neverEnds.shutdownNow("test", false);
+    assertTrue(neverEnds.isShutdownNowOrLater());
   }
 }
