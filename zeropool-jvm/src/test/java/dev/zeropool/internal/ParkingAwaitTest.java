@@ -50,6 +50,8 @@ class ParkingAwaitTest {
 
   private WorkerPool pool;
   private final List<Thread> idleThreads = new ArrayList<>();
+  /** How long the last {@code awaitWork} that returned took, on its own thread. */
+  private volatile long awaitNanos = -1;
 
   /** A pool whose worker threads end at once, without running a worker loop: the test plays its workers. */
   private WorkerPool pool(int workers, long spinNanos) {
@@ -80,7 +82,10 @@ class ParkingAwaitTest {
     CompletableFuture<Boolean> result = new CompletableFuture<>();
     Thread t = new Thread(() -> {
       try {
-        result.complete(pool.parking.awaitWork(w, pool));
+        long start = System.nanoTime();
+        boolean answer = pool.parking.awaitWork(w, pool);
+        awaitNanos = System.nanoTime() - start;
+        result.complete(answer);
       } catch (Throwable e) {
         result.completeExceptionally(e);
       }
@@ -159,10 +164,10 @@ class ParkingAwaitTest {
     CompletableFuture<Boolean> first = awaitWorkOnItsOwnThread(pool.workers[0]);
     until(this::spinning, "worker 0 spins");
     CompletableFuture<Boolean> second = awaitWorkOnItsOwnThread(pool.workers[1]);
-    until(() -> pool.workers[1].idle, "worker 1 lists itself instead of spinning too");
-    assertArrayEquals(new int[] {1}, pool.parking.listedWorkers());
     Thread parked = pool.workers[1].thread;
-    until(() -> parked.getState() == Thread.State.WAITING, "worker 1 parks");
+    until(() -> parked.getState() == Thread.State.WAITING, "worker 1 parks instead of spinning too");
+    assertTrue(pool.workers[1].idle);
+    assertArrayEquals(new int[] {1}, pool.parking.listedWorkers());
     assertFalse(second.isDone(), "the listed worker waits");
 
     pool.submit(WorkerPool.RUN_RUNNABLE, NOTHING, null, false);
@@ -242,10 +247,9 @@ class ParkingAwaitTest {
     Worker owner = pool.workers[1];
     owner.runNext.put(NOTHING); // the owner takes no work from here on
     long changes = stackChanges();
-    long start = System.nanoTime();
     CompletableFuture<Boolean> awaitWork = awaitWorkOnItsOwnThread(pool.workers[0]);
     assertTrue(returned(awaitWork, "the worker steals from a stuck owner"));
-    long took = System.nanoTime() - start;
+    long took = awaitNanos;
     // its thread is new and nobody unparks it: the recheck sleep runs its full time
     assertTrue(took >= Parking.RECHECK_NANOS, "it stole after " + took + " ns, without sleeping before the recheck");
     assertFalse(pool.workers[0].idle);
