@@ -177,11 +177,13 @@ class ParkingAwaitTest {
   @Test
   void aSpinnerTakesATaskQueuedLocallyByABusyWorker() throws Exception {
     pool(2, LONG_SPIN);
+    long changes = stackChanges();
     CompletableFuture<Boolean> awaitWork = awaitWorkOnItsOwnThread(pool.workers[0]);
     until(this::spinning, "worker 0 spins");
 
     assertTrue(pool.workers[1].localQueue.offer(NOTHING)); // worker 1 queues follow-up work and stays busy
     assertTrue(returned(awaitWork, "the spinner sees the locally queued task"), "steal it");
+    assertEquals(changes, stackChanges(), "found while spinning: it never listed itself");
     assertEquals(0, pool.wakeUps());
     assertFalse(spinning());
     assertEquals(1, pool.workers[1].localQueue.size(), "awaitWork only looks; the worker loop steals");
@@ -191,15 +193,33 @@ class ParkingAwaitTest {
   void aSpinnerTakesTheRunNextTaskOfAWorkerThatMakesNoProgress() throws Exception {
     pool(2, LONG_SPIN);
     Worker owner = pool.workers[1];
+    long changes = stackChanges();
     CompletableFuture<Boolean> awaitWork = awaitWorkOnItsOwnThread(pool.workers[0]);
     until(this::spinning, "worker 0 spins");
 
     assertTrue(owner.runNext.put(NOTHING) == null); // and the owner takes no work from here on
     assertTrue(returned(awaitWork, "the spinner steals from a stuck owner"), "steal it");
+    assertEquals(changes, stackChanges(), "found while spinning: it never listed itself");
     assertSame(owner, pool.workers[0].watched, "the spinner watched that owner");
     assertEquals(owner.progress(), pool.workers[0].watchedProgress);
     assertFalse(spinning());
     assertFalse(pool.workers[0].idle);
+  }
+
+  @Test
+  void aSpinnerThatFindsNothingInItsWindowListsItselfAndParks() throws Exception {
+    pool(1, TimeUnit.MILLISECONDS.toNanos(1));
+    Worker idle = pool.workers[0];
+    CompletableFuture<Boolean> awaitWork = awaitWorkOnItsOwnThread(idle);
+    until(() -> idle.thread.getState() == Thread.State.WAITING, "worker 0 parks after its spin window");
+    assertFalse(spinning());
+    assertTrue(idle.idle);
+    assertArrayEquals(new int[] {0}, pool.parking.listedWorkers());
+    assertFalse(awaitWork.isDone());
+
+    pool.submit(WorkerPool.RUN_RUNNABLE, NOTHING, null, false);
+    assertTrue(returned(awaitWork, "the popped worker wakes"));
+    assertEquals(1, pool.wakeUps());
   }
 
   // ---- listing, parking, the looks after listing ----
