@@ -128,7 +128,7 @@ class ParkingAwaitTest {
   // ---- the spinner ----
 
   @Test
-  void aSubmissionWhileAWorkerSpinsWakesNobodyAndTheSpinnerTakesIt() throws Exception {
+  void aSpinnerSeesASubmittedTaskAndStopsSpinningWithoutListingItself() throws Exception {
     pool(2, LONG_SPIN);
     Worker spinner = pool.workers[0];
     pool.parking.pushIdle(pool.workers[1]); // parked and listed: a signal would pop it
