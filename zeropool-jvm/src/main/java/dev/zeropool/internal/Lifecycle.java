@@ -46,11 +46,14 @@ final class Lifecycle {
     this.liveThreads = new AtomicInteger(workers);
   }
 
-  /** Moves to {@code target} unless the state is already there or beyond. */
+  /**
+   * Moves to {@code target} unless the state is already there or beyond. A failed CAS means another
+   * thread moved the state: read it again at once (there is nothing to wait for).
+   */
   void advanceTo(int target) {
     int s;
     while ((s = state) < target && !STATE.compareAndSet(this, s, target)) {
-      Thread.onSpinWait();
+      // retry
     }
   }
 

@@ -141,32 +141,14 @@ final class Parking {
   boolean awaitWork(Worker w, WorkerPool pool) {
     w.watched = null;
     if (spinNanos > 0 && SPINNING.compareAndSet(this, false, true)) {
+      boolean found;
       try {
-        long now = System.nanoTime();
-        long end = now + spinNanos;
-        long lastLook = now - LOOK_EVERY_NANOS;
-        do {
-          if (pool.hasPublishedWork()) { // leaves the producers' tail alone; the check before parking does not
-            return true;
-          }
-          // The other workers' slots and progress counters are written by their owners on every
-          // task, so they are read rarely: each read takes the line away from the owner, whose next
-          // write then misses.
-          if (now - lastLook >= LOOK_EVERY_NANOS) {
-            lastLook = now;
-            if (pool.hasLocallyQueuedWork(w)) {
-              return true; // steal it: it waits behind its owner's current task
-            }
-            Worker busy = pool.workerWithLocalWork(w);
-            if (busy != null && ownerStuck(w, busy, now)) {
-              return true;
-            }
-          }
-          Thread.onSpinWait();
-          now = System.nanoTime();
-        } while (now - end < 0);
+        found = spinForWork(w, pool);
       } finally {
         spinning = false;
+      }
+      if (found) {
+        return true;
       }
     }
     if (!w.idle) {
@@ -207,6 +189,37 @@ final class Parking {
       }
       LockSupport.park(this);
     }
+  }
+
+  /**
+   * The spin of {@link #awaitWork}, while this worker holds {@code spinning}: true as soon as it sees
+   * work, false when the window has passed without any.
+   */
+  private boolean spinForWork(Worker w, WorkerPool pool) {
+    long now = System.nanoTime();
+    long end = now + spinNanos;
+    long lastLook = now - LOOK_EVERY_NANOS;
+    do {
+      if (pool.hasPublishedWork()) { // leaves the producers' tail alone; the check before parking does not
+        return true;
+      }
+      // The other workers' slots and progress counters are written by their owners on every
+      // task, so they are read rarely: each read takes the line away from the owner, whose next
+      // write then misses.
+      if (now - lastLook >= LOOK_EVERY_NANOS) {
+        lastLook = now;
+        if (pool.hasLocallyQueuedWork(w)) {
+          return true; // steal it: it waits behind its owner's current task
+        }
+        Worker busy = pool.workerWithLocalWork(w);
+        if (busy != null && ownerStuck(w, busy, now)) {
+          return true;
+        }
+      }
+      Thread.onSpinWait();
+      now = System.nanoTime();
+    } while (now - end < 0);
+    return false;
   }
 
   /**

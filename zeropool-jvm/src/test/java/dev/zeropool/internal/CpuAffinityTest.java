@@ -11,6 +11,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /** Pinning workers to CPUs with the optional OpenHFT library. */
@@ -53,5 +58,29 @@ class CpuAffinityTest {
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> CpuAffinity.requireAvailable("net.openhft.affinity.NotThere"));
     assertTrue(e.getMessage().contains("net.openhft:affinity"), e.getMessage());
+  }
+
+  @Test
+  void aWorkerGivenNoCpuReportsItAndRunsUnpinned() throws InterruptedException {
+    checkFailedPin(i -> new BitSet());
+    checkFailedPin(i -> null);
+  }
+
+  /** The pin of worker 0 fails: the worker's uncaught-exception handler hears of it, and the worker still runs tasks. */
+  private static void checkFailedPin(IntFunction<BitSet> cpusOfWorker) throws InterruptedException {
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    CountDownLatch ran = new CountDownLatch(1);
+    try (ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().threadFactory(r -> {
+      Thread t = new Thread(r, "unpinned-worker");
+      t.setDaemon(true);
+      t.setUncaughtExceptionHandler((thread, e) -> reported.add(e));
+      return t;
+    }).cpuAffinity(cpusOfWorker).build()) {
+      pool.execute(ran::countDown);
+      assertTrue(ran.await(Long.getLong("zeropool.test.waitSeconds", 10), TimeUnit.SECONDS), "the unpinned worker runs tasks");
+    }
+    assertEquals(1, reported.size(), "reported once: " + reported);
+    assertTrue(reported.get(0) instanceof IllegalArgumentException, reported.get(0).toString());
+    assertTrue(reported.get(0).getMessage().contains("no CPU for worker 0"), reported.get(0).getMessage());
   }
 }

@@ -8,11 +8,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.zeropool.PoolStarvationException;
 import java.lang.Thread.State;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -69,6 +74,13 @@ class StarvationWatchdogTest {
     make.setAccessible(true);
     Consumer<PoolStarvationException> reporter = reports::add;
     return make.newInstance(pool, detectAfterNanos, maxTemporaryWorkers, reporter);
+  }
+
+  /** A private field of {@code dog}. */
+  private static Object field(StarvationWatchdog dog, String name) throws ReflectiveOperationException {
+    Field f = StarvationWatchdog.class.getDeclaredField(name);
+    f.setAccessible(true);
+    return f.get(dog);
   }
 
   /** Blocks a task until the test lets it go on (every latch is counted down in a finally block, or when the pool stops). */
@@ -343,5 +355,129 @@ class StarvationWatchdogTest {
       release.countDown();
     }
     until(() -> dog.temporaryWorkers() == 0, "the temporary worker retires once it finds no work");
+  }
+
+  @Test
+  void theWatchdogLooksFourTimesPerDetectAfterAndStopsLookingOnceItsPoolHasTerminated() throws Exception {
+    onePool();
+    long detectAfter = TimeUnit.HOURS.toNanos(4);
+    StarvationWatchdog dog = StarvationWatchdog.watch(pool, detectAfter, 0, reports::add);
+    ScheduledFuture<?> schedule = (ScheduledFuture<?>) field(dog, "schedule");
+    try {
+      long period = detectAfter / 4;
+      long delay = schedule.getDelay(TimeUnit.NANOSECONDS);
+      assertTrue(delay <= period && delay > period - TimeUnit.MINUTES.toNanos(10),
+          "the first look comes a quarter of detectAfter after the start, not in " + delay + " ns");
+      pool.shutdown();
+      assertTrue(pool.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS));
+      assertFalse(schedule.isCancelled());
+      dog.run();
+      assertTrue(schedule.isCancelled(), "a look at a terminated pool ends the watch");
+      assertEquals(0, reports.size());
+    } finally {
+      schedule.cancel(false);
+    }
+  }
+
+  @Test
+  void aLookCountsTheWorkersAndTheTemporaryWorkersProgressTogether() throws Exception {
+    onePool();
+    StarvationWatchdog dog = watchdog(0L, 0);
+    CountDownLatch started = new CountDownLatch(1);
+    try {
+      pool.execute(() -> {
+        started.countDown();
+        await(release);
+      });
+      workerIsIn(started, IN_A_WAIT);
+      pool.execute(() -> { });
+      dog.run();
+      // since that look the worker took one item (as if before it blocked again) and a temporary worker one
+      pool.workers[0].tookWork();
+      ((AtomicLong) field(dog, "temporaryProgress")).incrementAndGet();
+      dog.run();
+      assertEquals(0, reports.size(), "two items taken since the last look: progress");
+      dog.run();
+      assertEquals(1, reports.size(), "none since");
+    } finally {
+      release.countDown();
+    }
+  }
+
+  /**
+   * A temporary worker that takes a run while more work waits wakes an idle worker, as a worker does.
+   * The pool's threads end at once here, so the test plays a listed worker and runs the temporary
+   * worker's loop itself.
+   */
+  @Test
+  void aTemporaryWorkerWakesAnIdleWorkerWhenMoreWorkWaitsBehindItsRun() throws Exception {
+    WorkerPool idlePool = new WorkerPool("watchdog-test", 2, r -> new Thread(() -> { }), 0L, null, null,
+        null, 0L, 0);
+    Constructor<StarvationWatchdog> make = StarvationWatchdog.class.getDeclaredConstructor(
+        WorkerPool.class, long.class, int.class, Consumer.class);
+    make.setAccessible(true);
+    Consumer<PoolStarvationException> reporter = reports::add;
+    StarvationWatchdog dog = make.newInstance(idlePool, 0L, 1, reporter);
+    AtomicInteger ran = new AtomicInteger();
+    int tasks = 10;
+    for (int i = 0; i < tasks; i++) {
+      assertTrue(idlePool.submit(WorkerPool.RUN_RUNNABLE, (Runnable) ran::incrementAndGet, null, false));
+    }
+    idlePool.parking.pushIdle(idlePool.workers[1]); // listed after the submissions: nobody woke it
+    assertEquals(0, idlePool.wakeUps());
+    assertTrue(idlePool.lifecycle.threadStarting(), "as startTemporaryWorker counts the thread in");
+    Method compensate = StarvationWatchdog.class.getDeclaredMethod("compensate");
+    compensate.setAccessible(true);
+    compensate.invoke(dog);
+    assertEquals(tasks, ran.get(), "the temporary worker runs the queued work until none is left");
+    assertEquals(1, idlePool.wakeUps(), "and passes a wake-up on to the idle worker");
+    assertEquals(0, idlePool.parking.listedWorkers().length);
+    assertTrue(((AtomicLong) field(dog, "temporaryProgress")).get() >= 2, "more than one run");
+    assertFalse(idlePool.isTerminated(), "the pool's own threads are still counted");
+  }
+
+  @Test
+  void aTerminatedPoolGetsNoTemporaryWorker() throws Exception {
+    onePool();
+    StarvationWatchdog dog = watchdog(0L, 1);
+    pool.shutdown();
+    assertTrue(pool.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS));
+    Method start = StarvationWatchdog.class.getDeclaredMethod("startTemporaryWorker");
+    start.setAccessible(true);
+    assertEquals(false, start.invoke(dog), "no thread may start once the pool has terminated");
+    assertEquals(0, dog.temporaryWorkers());
+  }
+
+  @Test
+  void afterStartingATemporaryWorkerTheNextOneWaitsAFullDetectAfter() throws Exception {
+    onePool();
+    long detectAfter = TimeUnit.MILLISECONDS.toNanos(20);
+    StarvationWatchdog dog = watchdog(detectAfter, 2);
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch temporaryStarted = new CountDownLatch(1);
+    try {
+      pool.execute(() -> {
+        started.countDown();
+        await(release);
+      });
+      workerIsIn(started, IN_A_WAIT);
+      pool.execute(() -> {
+        temporaryStarted.countDown();
+        await(release);
+      });
+      pool.execute(() -> { });
+      dog.run();
+      dog.run(); // the first starving look
+      long stretchStart = System.nanoTime();
+      letPass(stretchStart, detectAfter);
+      long beforeCompensation = System.nanoTime();
+      dog.run();
+      assertEquals(1, reports.size());
+      assertTrue(temporaryStarted.await(WAIT_SECONDS, TimeUnit.SECONDS), "a temporary worker started");
+      assertTrue((long) field(dog, "starvingSince") - beforeCompensation >= 0,
+          "the stretch of starving looks starts over when a temporary worker starts");
+    } finally {
+      release.countDown();
+    }
   }
 }
