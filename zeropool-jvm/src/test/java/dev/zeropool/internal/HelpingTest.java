@@ -1,6 +1,7 @@
 package dev.zeropool.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zeropool.TaskFn;
@@ -9,6 +10,7 @@ import dev.zeropool.ZeroPool;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +62,40 @@ class HelpingTest {
       batch.join(); // nothing of the batch is in the queue now: the join claims from the batch itself
       assertTrue(othersRanMeanwhile.get(), "the joiner did not run tasks 1 and 2 while task 0 waited for them");
       assertArrayEquals(new Thread[] {worker, Thread.currentThread(), Thread.currentThread()}, ranOn);
+    }
+  }
+
+  @Test
+  void aThreadThatIsNoWorkerKeepsItsInterruptWhenItRunsItsOwnTaskWhileItJoins() throws Exception {
+    CountDownLatch busy = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicReference<Thread> ranOn = new AtomicReference<>();
+    try (ZeroPool one = ZeroPool.create(1)) {
+      one.execute(() -> { // the only worker is busy, so the joiner runs its task itself
+        busy.countDown();
+        try {
+          release.await(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      try {
+        assertTrue(busy.await(WAIT_SECONDS, TimeUnit.SECONDS), "the worker never took the blocking task");
+        TaskFuture mine = one.submitTask(ignored -> {
+          ranOn.set(Thread.currentThread());
+        }, null);
+        boolean keptInterrupt;
+        Thread.currentThread().interrupt();
+        try {
+          mine.join(); // not interruptible: the interrupt is kept (only a worker clears leftover ones)
+        } finally {
+          keptInterrupt = Thread.interrupted();
+        }
+        assertSame(Thread.currentThread(), ranOn.get(), "the joiner ran its own queued task");
+        assertTrue(keptInterrupt, "join() lost the caller's interrupt");
+      } finally {
+        release.countDown();
+      }
     }
   }
 
