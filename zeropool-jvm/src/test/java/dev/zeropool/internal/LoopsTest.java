@@ -13,13 +13,48 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
- * A search's two threads in a fixed order: a thread that is inside its chunk when another one finds a
- * match stops at its next index ({@link Loops}' class comment), which the results alone cannot show.
+ * The loops' bodies at the edges of their ranges, and a search's two threads in a fixed order: a
+ * thread that is inside its chunk when another one finds a match stops at its next index ({@link
+ * Loops}' class comment), which the results alone cannot show. The functions fail on any index outside
+ * the range and the fold's operator on a call too many, so a loop that runs past its end fails at
+ * once instead of running for four billion indices.
  */
 class LoopsTest {
 
   /** Bound of every wait ({@code -Dzeropool.test.waitSeconds}, shortened by the mutation profile). */
   private static final long WAIT_SECONDS = Long.getLong("zeropool.test.waitSeconds", 10);
+
+  /** {@code i}, or a failure if {@code i} is outside {@code [from, to)}. */
+  private static long inRange(int i, int from, int to) {
+    if (i < from || i >= to) {
+      throw new IllegalStateException("index " + i + " outside [" + from + ", " + to + ")");
+    }
+    return i;
+  }
+
+  @Test
+  void sumsAndFoldsTakeEveryIndexOfAnOffsetRangeOnceAndNoOther() {
+    AtomicInteger merges = new AtomicInteger();
+    try (ZeroPool pool = ZeroPool.create(1)) {
+      for (Split split : new Split[] {Split.adaptive(), Split.per(2), Split.perItem()}) {
+        assertEquals(5 + 6 + 7 + 8 + 9, pool.sumLong(5, 10, split, i -> inRange(i, 5, 10)), split.toString());
+        assertEquals(35.0, pool.sumDouble(5, 10, split, i -> inRange(i, 5, 10)), split.toString());
+        merges.set(0);
+        long product = pool.reduce(5, 10, split, 1L, i -> inRange(i, 5, 10), (a, b) -> {
+          // 5 folds and at most one merge per chunk, with a few retries when merges collide
+          if (merges.incrementAndGet() > 100) {
+            throw new IllegalStateException("the operator was called " + merges.get() + " times");
+          }
+          return a * b;
+        });
+        assertEquals(5L * 6 * 7 * 8 * 9, product, split.toString());
+        assertEquals(-1, pool.findAny(5, 10, split, i -> inRange(i, 5, 10) < 0), split.toString());
+        AtomicInteger ran = new AtomicInteger();
+        pool.forRange(5, 10, split, i -> ran.addAndGet((int) inRange(i, 5, 10)));
+        assertEquals(35, ran.get(), split.toString());
+      }
+    }
+  }
 
   @Test
   void aThreadInsideItsChunkStopsAtItsNextIndexOnceAnotherThreadFoundAMatch() throws Exception {
