@@ -468,11 +468,8 @@ public abstract class RangeEntry implements Runnable {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    if (unfinished == 0) {
-      return true;
-    }
     long deadline = System.nanoTime() + nanos;
-    if (nanos <= 0 || !addWaiter(Thread.currentThread())) {
+    if (nanos <= 0 || !addWaiter(Thread.currentThread())) { // a done entry refuses the waiter
       return unfinished == 0;
     }
     while (unfinished != 0) {

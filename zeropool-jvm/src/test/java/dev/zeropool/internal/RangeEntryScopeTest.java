@@ -1,6 +1,6 @@
 package dev.zeropool.internal;
 
-import static dev.zeropool.internal.RangeEntryClaimTest.runAll;
+import static dev.zeropool.internal.RangeEntryTest.runAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,8 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.zeropool.internal.RangeEntryClaimTest.Recording;
+import dev.zeropool.internal.RangeEntryTest.Recording;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -211,6 +213,120 @@ class RangeEntryScopeTest {
       assertTrue(probeThenGuided(entry.chunks, units, parties, published),
           "round " + round + (published ? ", published" : ", not published") + ": " + chunks(entry));
     }
+  }
+
+  @Test
+  void aGuidedCallerPublishesOnceItsSecondChunkSaysTheLastUnitOutlastsAWakeUp() throws Exception {
+    busyPool(2);
+    // six units: chunks of 1 and 4, then the last one. Units 1 to 4 take 8 x PUBLISH_NANOS together,
+    // so after the second chunk (5 units done in that time) the last unit is estimated at 1.6 x
+    // PUBLISH_NANOS or more: the caller publishes then, if it did not after the first chunk.
+    long unitNanos = Math.max(2 * RangeEntry.PUBLISH_NANOS, 2_000L);
+    for (int round = 0; round < 50; round++) {
+      Recording entry = new Recording(pool, 6, 0, null);
+      entry.body = i -> {
+        if (i >= 1 && i <= 4) {
+          work(unitNanos);
+        }
+      };
+      long before = slots();
+      entry.invoke();
+      assertTrue(entry.isDone());
+      assertEquals(before + 1, slots(), "round " + round + " published no slot: " + chunks(entry));
+    }
+  }
+
+  @Test
+  void theProbesChunksStopGrowingAtTwoToThe28UnitsSoTheirSizeCannotOverflow() throws Exception {
+    busyPool(2);
+    // units that cost nothing, so a probe of 700 million units rarely measures the 1 µs it needs
+    // before it may publish: unpublished rounds grow to 1, 4, ..., 2^28 and stay there (four times
+    // 2^30 would overflow an int to 0, an endless run of empty chunks)
+    int cap = 1 << 28;
+    int unpublished = 0;
+    for (int round = 0; round < 5_000 && unpublished < 20; round++) {
+      int[] sizes = new int[20]; // the first chunks, in a plain array: nothing is allocated while the probe is timed
+      int[] chunks = new int[1];
+      RangeEntry entry = new RangeEntry(pool, 700_000_000, 0, false, null) {
+        @Override
+        protected void runUnits(int from, int to) {
+          if (chunks[0] < sizes.length) {
+            sizes[chunks[0]] = to - from;
+          }
+          chunks[0]++;
+        }
+      };
+      long before = slots();
+      entry.invoke();
+      assertTrue(entry.isDone());
+      if (slots() == before) {
+        unpublished++;
+        String seen = round + ": " + Arrays.toString(sizes);
+        assertEquals(17, chunks[0], "round " + seen);
+        for (int c = 0; c < 16; c++) {
+          assertEquals(Math.min(1 << (2 * c), cap), sizes[c], "round " + seen + ", chunk " + c);
+        }
+      }
+    }
+    Assumptions.assumeTrue(unpublished > 0, "every probe took long enough to publish");
+  }
+
+  /**
+   * Runs guided entries of {@code units} units whose unit {@code i} works {@code unitNanos[i]}, and
+   * checks that the caller never publishes in a round where the test can bound every estimate the
+   * probe made below {@link RangeEntry#PUBLISH_NANOS}: {@code fastUntil[i]} is the most time since the
+   * start of the call at which unit {@code i} may start for the round to count (each decision is made
+   * before the next chunk's first unit starts, and the elapsed time it uses is at most that). Rounds
+   * where the machine was slower prove nothing; the test needs one that was not.
+   */
+  private void neverPublishesWhileTheEstimateIsShort(int units, long[] unitNanos, long[] fastUntil)
+      throws InterruptedException {
+    busyPool(2);
+    int counted = 0;
+    for (int round = 0; round < 200; round++) {
+      Recording entry = new Recording(pool, units, 0, null);
+      long[] startedAt = new long[units];
+      entry.body = i -> {
+        startedAt[i] = System.nanoTime();
+        work(unitNanos[i]);
+      };
+      long before = slots();
+      long start = System.nanoTime();
+      entry.invoke();
+      long end = System.nanoTime();
+      boolean fast = true;
+      for (int i = 0; i < units; i++) {
+        fast &= (i + 1 < units ? startedAt[i + 1] : end) - start < fastUntil[i];
+      }
+      if (fast) {
+        counted++;
+        assertEquals(before, slots(), "round " + round + " published although its estimates were short: "
+            + chunks(entry));
+      }
+    }
+    Assumptions.assumeTrue(counted > 0, "no round was fast enough to bound the probe's estimates");
+  }
+
+  @Test
+  void aGuidedCallerOfTwoUnitsDoesNotPublishWhenItsFirstUnitTookLessThanAWakeUp() throws Exception {
+    // the first unit takes at least half of PUBLISH_NANOS but, in a counted round, the decision after
+    // it comes before PUBLISH_NANOS: the one unit left is estimated below PUBLISH_NANOS (an estimate
+    // of three units' time, or of the clock's value, would publish)
+    long publish = RangeEntry.PUBLISH_NANOS;
+    neverPublishesWhileTheEstimateIsShort(2, new long[] {publish / 2, 0}, new long[] {publish, Long.MAX_VALUE});
+  }
+
+  @Test
+  void aGuidedCallerDividesWhatItMeasuredByTheUnitsItRanNotMultiplies() throws Exception {
+    // six units: after the first chunk (one quick unit) the five left are estimated below
+    // PUBLISH_NANOS when it ended before a fifth of it; after the second (four units of a tenth of it
+    // each, so at least 0.4 x PUBLISH_NANOS) the one left is estimated at a fifth of the elapsed time,
+    // below PUBLISH_NANOS when the sixth unit starts before 5 x PUBLISH_NANOS. Five times the elapsed
+    // time would be 2 x PUBLISH_NANOS or more.
+    long publish = RangeEntry.PUBLISH_NANOS;
+    long tenth = publish / 10;
+    neverPublishesWhileTheEstimateIsShort(6, new long[] {0, tenth, tenth, tenth, tenth, 0},
+        new long[] {publish / 5, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, 5 * publish, Long.MAX_VALUE});
   }
 
   /**

@@ -8,10 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,9 +26,13 @@ import org.junit.jupiter.api.Test;
  * and fixed chunk sizes, the end of the range, the count of finished units, the skip of the rest, the
  * recorded failure with its suppressed ones, the current entry while a chunk runs, and the callbacks
  * of the completion. No pool is involved (the guided size then divides the rest among two parties),
- * except for the one case that checks the division by the pool's parties.
+ * except where a case needs one (the division by the pool's parties, the stack of published children).
+ * The waits (a parked waiter, a timed wait) run on a thread of the test with a bounded join, so an
+ * entry that never completes fails an assertion here instead of hanging.
+ *
+ * <p>Named after the class, so that PIT runs these fast cases first on every mutant of {@link RangeEntry}.
  */
-class RangeEntryClaimTest {
+class RangeEntryTest {
 
   /** Records every chunk it runs and runs {@code body} for each unit (which may throw). */
   static final class Recording extends RangeEntry {
@@ -50,12 +59,60 @@ class RangeEntryClaimTest {
     }
   }
 
+  /** Bound of every wait ({@code -Dzeropool.test.waitSeconds}, shortened by the mutation profile). */
+  private static final long WAIT_SECONDS = Long.getLong("zeropool.test.waitSeconds", 10);
+
   private WorkerPool pool;
 
   @AfterEach
   void stopPool() {
     if (pool != null) {
       pool.shutdownNow("test over", false);
+    }
+  }
+
+  private WorkerPool pool(int workers) {
+    pool = new WorkerPool("entry-test", workers, r -> {
+      Thread t = new Thread(r, "entry-test-worker");
+      t.setDaemon(true);
+      return t;
+    }, 0L, null, null, null, 0L, 0);
+    return pool;
+  }
+
+  /** Starts a thread of the test; each case checks that its threads ended, within the bound. */
+  private static Thread start(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true); // a thread left waiting by a broken entry must not keep the JVM alive
+    t.start();
+    return t;
+  }
+
+  /** Waits until {@code t} ended, at most the bound, and fails with {@code what} if it did not. */
+  private static void ended(Thread t, String what) throws InterruptedException {
+    t.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+    assertFalse(t.isAlive(), what + " (" + t.getName() + " is " + t.getState() + ")");
+  }
+
+  /** Waits until {@code t} is parked on {@code entry}, at most the bound. */
+  private static void parkedOn(Thread t, RangeEntry entry) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (!(LockSupport.getBlocker(t) == entry
+        && (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING))) {
+      assertTrue(t.isAlive(), t.getName() + " ended before it parked");
+      assertTrue(System.nanoTime() - deadline < 0, t.getName() + " never parked on the entry (" + t.getState() + ")");
+      Thread.sleep(1);
+    }
+  }
+
+  /** A private field of {@link RangeEntry}, read the way a heap dump would show it. */
+  private static Object field(RangeEntry entry, String name) {
+    try {
+      Field f = RangeEntry.class.getDeclaredField(name);
+      f.setAccessible(true);
+      return f.get(entry);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
     }
   }
 
@@ -291,5 +348,163 @@ class RangeEntryClaimTest {
     outer.runChunk(outer.claim());
     assertNull(RangeEntry.current());
     assertEquals(List.of(outer, inner, outer), seen);
+  }
+
+  // ---- what stale claims and the stack of children leave behind ----
+
+  @Test
+  void aStaleClaimOrSkipLeavesTheCursorOfAnExhaustedEntryWhereItIs() {
+    Recording exact = new Recording(8, 4); // the last chunk ends exactly at the end: the cursor is 8
+    exact.runChunk(exact.claim());
+    exact.runChunk(exact.claim());
+    Recording over = new Recording(10, 4); // the last chunk is cut at the end: the cursor is 12
+    runAll(over);
+    for (Recording entry : List.of(exact, over)) {
+      Object cursor = field(entry, "cursor");
+      assertEquals(entry == exact ? 8L : 12L, cursor);
+      assertEquals(RangeEntry.NONE, entry.claim());
+      assertEquals(RangeEntry.NONE, entry.claim(3));
+      entry.skipRest();
+      // the class comment's overflow bound: stale claims (queue slots of a long finished entry) add nothing
+      assertEquals(cursor, field(entry, "cursor"), "a claim or skip on " + entry + " moved its exhausted cursor");
+      assertTrue(entry.isDone());
+    }
+  }
+
+  @Test
+  void aPublishedChildDropsTheFinishedChildrenOnTopOfItsParentsStack() throws Exception {
+    pool(1).shutdown(); // the slots are refused: no worker runs the children, the test does
+    Recording parent = new Recording(pool, 1, 1, null);
+    Recording finished = new Recording(pool, 1, 1, parent);
+    Recording live = new Recording(pool, 2, 1, parent);
+    Recording newer = new Recording(pool, 1, 1, parent);
+    AtomicBoolean accepted = new AtomicBoolean(true);
+    AtomicReference<Object> belowLive = new AtomicReference<>(parent);
+    Thread publisher = start("publisher", () -> { // the pushes are CAS loops: bounded by the join below
+      accepted.set(finished.publish());
+      runAll(finished);
+      live.publish();
+      belowLive.set(field(live, "nextSibling"));
+      newer.publish();
+    });
+    ended(publisher, "the children were never pushed");
+    assertFalse(accepted.get(), "the pool is shut down");
+    assertTrue(finished.isDone());
+    assertNull(belowLive.get(), "the finished child was dropped from the stack");
+    assertSame(newer, field(parent, "children"));
+    assertSame(live, field(newer, "nextSibling"), "a live child stays below a newer one");
+    runAll(live);
+    runAll(newer);
+  }
+
+  // ---- waiting, with every wait on a thread of the test and bounded ----
+
+  @Test
+  void helpAndAwaitRunsTheUnclaimedUnitsAndReturnsOnceTheUnitRunningElsewhereFinishes() throws Exception {
+    Recording entry = new Recording(3, 1);
+    long elsewhere = entry.claim(); // unit 0 "runs on another thread": the test finishes it below
+    List<Thread> ranOn = new ArrayList<>();
+    entry.body = i -> ranOn.add(Thread.currentThread());
+    Thread waiter = start("helping-waiter", entry::helpAndAwait);
+    try {
+      parkedOn(waiter, entry);
+      assertEquals(List.of(waiter, waiter), ranOn, "the waiter ran units 1 and 2 itself before it parked");
+    } finally {
+      entry.runChunk(elsewhere);
+    }
+    ended(waiter, "the last unit did not wake the waiter");
+    assertTrue(entry.isDone());
+    assertArrayEquals(new int[] {1, 1, 1}, entry.runs);
+  }
+
+  @Test
+  void theLastUnitWakesEveryParkedWaiterAndRunsEveryCallbackOnce() throws Exception {
+    Recording entry = new Recording(1, 1);
+    long unit = entry.claim();
+    AtomicInteger called = new AtomicInteger();
+    entry.whenDone(called::incrementAndGet);
+    Thread first = start("first-waiter", entry::helpAndAwait);
+    Thread second = start("second-waiter", entry::helpAndAwait);
+    try {
+      parkedOn(first, entry);
+      parkedOn(second, entry);
+      entry.whenDone(called::incrementAndGet);
+      assertEquals(0, called.get(), "not done yet");
+    } finally {
+      entry.runChunk(unit);
+    }
+    ended(first, "the last unit did not wake the first waiter");
+    ended(second, "the last unit did not wake the second waiter");
+    assertEquals(2, called.get(), "each callback once");
+  }
+
+  @Test
+  void aTimedWaitGivesUpAtItsTimeoutAndIsTrueOnceTheLastUnitFinishes() throws Exception {
+    Recording entry = new Recording(1, 1);
+    long unit = entry.claim();
+    AtomicReference<Object> timedOut = new AtomicReference<>();
+    Thread early = start("timed-out-waiter", () -> {
+      try {
+        timedOut.set(entry.awaitNanos(TimeUnit.MILLISECONDS.toNanos(1)));
+      } catch (Throwable t) {
+        timedOut.set(t);
+      }
+    });
+    ended(early, "a wait of 1 ms did not give up");
+    assertEquals(Boolean.FALSE, timedOut.get());
+    AtomicReference<Object> woken = new AtomicReference<>();
+    Thread late = start("woken-waiter", () -> {
+      try {
+        woken.set(entry.awaitNanos(TimeUnit.MINUTES.toNanos(5)));
+      } catch (Throwable t) {
+        woken.set(t);
+      }
+    });
+    try {
+      parkedOn(late, entry);
+    } finally {
+      entry.runChunk(unit);
+    }
+    ended(late, "the last unit did not wake the timed waiter");
+    assertEquals(Boolean.TRUE, woken.get());
+  }
+
+  // ---- what waiting allocates ----
+
+  @Test
+  void aLoneTimedWaiterIsListedWithoutANodeAndAZeroTimeoutListsNothing() throws Exception {
+    Allocations counter = Allocations.ofThisThread();
+    int rounds = 2_000;
+    Recording[] fresh = new Recording[rounds];
+    for (int i = 0; i < rounds; i++) {
+      fresh[i] = new Recording(1, 1);
+    }
+    Recording polled = new Recording(1, 1);
+    AtomicReference<Object> gaveUp = new AtomicReference<>();
+    Thread probe = start("probe", () -> { // a wait that never gives up fails here, not on the test thread
+      try {
+        gaveUp.set(fresh[0].awaitNanos(1));
+      } catch (InterruptedException e) {
+        gaveUp.set(e);
+      }
+    });
+    ended(probe, "a timed wait of 1 ns did not give up");
+    assertEquals(Boolean.FALSE, gaveUp.get());
+    fresh[0] = new Recording(1, 1);
+    long before = counter.bytes();
+    for (Recording entry : fresh) {
+      assertFalse(entry.awaitNanos(1)); // lists the thread bare and gives up: it stays listed
+    }
+    long lone = counter.bytes() - before;
+    before = counter.bytes();
+    for (int i = 0; i < rounds; i++) {
+      assertFalse(polled.awaitNanos(0)); // a poll: nothing is listed, so nothing piles up
+    }
+    long polls = counter.bytes() - before;
+    // a node is 16 to 24 bytes: one per round would be 32 kB or more
+    assertTrue(lone < 8L * rounds, rounds + " lone timed waiters allocated " + lone + " bytes");
+    assertTrue(polls < 8L * rounds, rounds + " zero-timeout polls allocated " + polls + " bytes");
+    assertSame(Thread.currentThread(), field(fresh[0], "waiters"), "a lone waiter is the list itself");
+    assertNull(field(polled, "waiters"), "no poll listed the thread");
   }
 }
