@@ -56,14 +56,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * available processor; kotlinx's {@code Dispatchers.Default} always has one per processor). Replies are
  * boxed {@code Long}s everywhere.
  *
- * <p>Latest results (short runs on a shared, noisy 2-core VM, JDK 17, workers = 2, GC profiler; the
+ * <p>Latest results (short runs on a shared 2-core VM, JDK 17, workers = 2, GC profiler; the
  * commands, every figure with its error, and what they mean are in {@code docs/benchmarks.md},
  * "PinnedBenchmark"), as the ratio to {@code threadPoolExecutors} measured in the same run, median
  * of three runs, with {@code sendAll} and the 50 µs default spin window:
- * throughput ({@code INCREMENT_1000}) 0.24, vs coroutineActors 0.19; round trip ({@code INCREMENT})
- * 0.63, vs coroutineActors 0.41; {@code SUM_100} 1.00. A message allocates its future and nothing
- * else: 64 B per message in {@code INCREMENT_1000} with the boxed reply and {@code sendAll}'s per-call
- * arrays, against 140 B for the JDK way.
+ * round trip ({@code INCREMENT}) 0.22, vs coroutineActors 0.21 (about 2.8 µs);
+ * throughput ({@code INCREMENT_1000}) 0.24, vs coroutineActors 0.15; {@code SUM_100} 0.71. A message
+ * allocates its future and nothing else: 66 B per message in {@code INCREMENT_1000} with the boxed
+ * reply and {@code sendAll}'s per-call arrays, against 141 B for the JDK way.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
