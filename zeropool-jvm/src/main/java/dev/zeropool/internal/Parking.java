@@ -216,7 +216,15 @@ final class Parking {
           return true;
         }
       }
-      Thread.onSpinWait();
+      // Keep the core only while another worker is listed idle: then a core is free for whoever
+      // submits next. Otherwise this spinner and the busy workers fill the cores (one worker per core
+      // is the default), and the next submitter, often a thread outside the pool, would wait for the
+      // OS to preempt the spinner (milliseconds): give it the core instead.
+      if ((idleCtl & TOP_MASK) != 0) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield();
+      }
       now = System.nanoTime();
     } while (now - end < 0);
     return false;

@@ -1,5 +1,6 @@
 package dev.zeropool.pinned;
 
+import dev.zeropool.internal.SpinWait;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -64,12 +65,8 @@ final class PinnedFuture<T> extends CompletableFuture<T> {
     // Spin only when the reply is close: at most one message waits in the owner's inbox (ours, or the
     // one before it). Behind a longer queue the owner has work for the whole window, and the spin
     // would burn CPU without saving a wake-up.
-    if (window > 0 && owner.inbox.depth() <= 1) {
-      // Yield, not onSpinWait: the owner may need this very core to run our message (see PinnedThread).
-      long deadline = System.nanoTime() + window;
-      while (!isDone() && System.nanoTime() - deadline < 0) {
-        Thread.yield();
-      }
+    if (owner.inbox.depth() <= 1) {
+      SpinWait.untilDone(this, window); // yields between looks: the owner may need this very core for our message
     }
   }
 }
