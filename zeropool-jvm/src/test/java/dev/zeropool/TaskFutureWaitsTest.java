@@ -327,6 +327,44 @@ class TaskFutureWaitsTest {
   }
 
   @Test
+  void aFailingExecuteTaskFromTheSharedQueueThatAWaitingWorkerRunsGoesToItsUncaughtExceptionHandler()
+      throws Exception {
+    List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ZeroPool pool = poolReportingUncaughtTo(uncaught, 2);
+    Gate gate = gate();
+    TaskFuture held = gate.run(pool, Gate.HOLD); // one worker held: the other is the waiter below
+    IllegalStateException failure = new IllegalStateException("an execute task from outside fails");
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch queued = new CountDownLatch(1);
+    TaskFn<Object> waitThenJoin = ignored -> {
+      inside.countDown();
+      try {
+        if (!queued.await(Waits.SECONDS, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the execute task was never queued");
+        }
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      held.join(); // helps: takes the execute task from the shared queue while the held one runs elsewhere
+    };
+    TaskFuture waiter;
+    try {
+      waiter = pool.submitTask(waitThenJoin, null);
+      Waits.open(inside, "the waiter started on the free worker");
+      pool.execute(() -> { // from outside the pool: the shared queue, where only the waiter can take it
+        throw failure;
+      });
+      queued.countDown();
+      Waits.until(() -> !uncaught.isEmpty(), "the execute task's failure reached the handler");
+    } finally {
+      queued.countDown();
+      gate.release();
+    }
+    Waits.done(waiter);
+    assertEquals(List.of(failure), uncaught, "reported once, on the worker that ran it");
+  }
+
+  @Test
   void anErrorInABatchTaskThatAWaitingWorkerRunsGoesToItsUncaughtExceptionHandler() throws Exception {
     List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
     ZeroPool pool = poolReportingUncaughtTo(uncaught, 1);
