@@ -13,7 +13,9 @@ import java.util.concurrent.locks.LockSupport;
  * Idle workers park on a Treiber stack packed into {@code idleCtl} (low 32 bits: top worker index + 1,
  * high 32 bits: a stamp bumped by every push and pop, so a pop that read a stale {@code nextIdle}
  * fails its CAS: no ABA). Before it lists itself, one idle worker at a time may spin for the
- * configured window ({@code spinning}), which catches the next task without any wake-up.
+ * configured window ({@code spinning}), which catches the next task without any wake-up. The spinner
+ * keeps its core only while another worker is listed (a core is then free for the next submitter) and
+ * yields it otherwise.
  *
  * <h2>Wake-up rules</h2>
  * <ol>

@@ -66,7 +66,7 @@ final class PinnedFuture<T> extends CompletableFuture<T> {
     // one before it). Behind a longer queue the owner has work for the whole window, and the spin
     // would burn CPU without saving a wake-up.
     if (owner.inbox.depth() <= 1) {
-      SpinWait.untilDone(this, window); // yields between looks: the owner may need this very core for our message
+      SpinWait.untilDone(this, window); // yields: the owner may need this very core for our message
     }
   }
 }
