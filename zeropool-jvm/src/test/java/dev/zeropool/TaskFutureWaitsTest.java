@@ -338,13 +338,7 @@ class TaskFutureWaitsTest {
     CountDownLatch queued = new CountDownLatch(1);
     TaskFn<Object> waitThenJoin = ignored -> {
       inside.countDown();
-      try {
-        if (!queued.await(Waits.SECONDS, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("the execute task was never queued");
-        }
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
+      WaitsTest.awaitLatch(queued);
       held.join(); // helps: takes the execute task from the shared queue while the held one runs elsewhere
     };
     TaskFuture waiter;

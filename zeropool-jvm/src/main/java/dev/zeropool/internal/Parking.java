@@ -128,7 +128,7 @@ final class Parking {
    * still being published is signalled by its own producer.
    */
   void signalIfMoreWork(WorkerPool pool) {
-    if ((idleCtl & TOP_MASK) != 0 && pool.hasPublishedWork()) {
+    if (anyListed() && pool.hasPublishedWork()) {
       signalWork();
     }
   }
@@ -222,7 +222,7 @@ final class Parking {
       // submits next. Otherwise this spinner and the busy workers fill the cores (one worker per core
       // is the default), and the next submitter, often a thread outside the pool, would wait for the
       // OS to preempt the spinner (milliseconds): give it the core instead.
-      if ((idleCtl & TOP_MASK) != 0) {
+      if (anyListed()) {
         Thread.onSpinWait();
       } else {
         Thread.yield();
@@ -276,6 +276,11 @@ final class Parking {
     for (Worker w : workers) {
       LockSupport.unpark(w.thread);
     }
+  }
+
+  /** {@return whether any worker is on the idle stack} */
+  private boolean anyListed() {
+    return (idleCtl & TOP_MASK) != 0;
   }
 
   /** {@return the indices of the workers on the idle stack, top first; exact only when quiescent} */
