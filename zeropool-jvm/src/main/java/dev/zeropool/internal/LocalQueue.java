@@ -107,6 +107,33 @@ final class LocalQueue {
   }
 
   /**
+   * Owner only, for a full ring: takes the older half of the queued tasks (at least one when any, at
+   * most {@code into.length}) into {@code into}, oldest first, with one CAS. The owner moves them to
+   * the shared queue in one claim, so that a worker that keeps queueing pays one shared CAS per half
+   * ring instead of one per task (Go's scheduler spills half its local run queue the same way).
+   *
+   * @return how many tasks were taken into {@code into[0..n)}
+   */
+  int takeOlderHalf(Object[] into) {
+    for (;;) {
+      long c = consumer;
+      long queued = producer - c;
+      if (queued <= 0) {
+        return 0;
+      }
+      int n = (int) Math.min(into.length, Math.max(1, queued / 2));
+      for (int j = 0; j < n; j++) {
+        // Stable while consumer == c: the owner (this thread) writes a slot only once its index is taken.
+        into[j] = SLOT.getAcquire(slots, (int) (c + j) & mask);
+      }
+      if (CONSUMER.compareAndSet(this, c, c + n)) {
+        clearTakenBelow(c + n);
+        return n;
+      }
+    }
+  }
+
+  /**
    * Owner only: clears the slots of the taken indices below {@code upTo} that still hold their task.
    * Those below {@code producer - capacity} were reused by later adds and must not be touched.
    */

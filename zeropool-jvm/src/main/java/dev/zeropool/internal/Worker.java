@@ -47,6 +47,8 @@ final class Worker implements Runnable {
   final RunNextSlot runNext = new RunNextSlot();
   /** Work this worker queued behind other work: tasks it gave way to, or pushed out of {@link #runNext}. */
   final LocalQueue localQueue = new LocalQueue();
+  /** Carries the older half of a full local queue to the shared queue; see {@link LocalQueue#takeOlderHalf}. */
+  final Object[] spill = new Object[LocalQueue.CAPACITY / 2];
   /** The thread running this worker; replaced if it dies. */
   volatile Thread thread;
   volatile boolean idle;

@@ -6,6 +6,7 @@ import dev.zeropool.PoolMetrics;
 import dev.zeropool.PoolStats;
 import dev.zeropool.TaskFn;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
@@ -170,29 +171,47 @@ public final class WorkerPool {
       metrics.tasksSubmitted(1);
     }
     Runnable displaced = w.runNext.put(task);
-    if (displaced != null && !w.localQueue.offer(displaced) && !foreground.offer(RUN_RUNNABLE, displaced, null)) {
-      // The pool shut down since the check above; the displaced task was accepted, so it still runs.
-      runner.runLocal(displaced);
+    if (displaced != null) {
+      queueLocally(w, displaced);
     }
     parking.signalWork(); // so an idle worker can steal it if this one stays busy; skipped while one spins
     return true;
   }
 
   /**
+   * Adds {@code task} at the tail of worker {@code w}'s local queue (called on {@code w}'s thread).
+   * A full queue first moves its older half to the shared queue in one claim: a worker that keeps
+   * queueing (a coroutine launching thousands of children) then pays one shared CAS per half queue,
+   * not one per task, and the tasks it queued last stay with it.
+   */
+  private void queueLocally(Worker w, Runnable task) {
+    while (!w.localQueue.offer(task)) {
+      Object[] spill = w.spill;
+      int taken = w.localQueue.takeOlderHalf(spill);
+      int moved = foreground.offerAll(RUN_RUNNABLE, null, spill, taken, null);
+      for (int i = moved; i < taken; i++) {
+        runner.runLocal((Runnable) spill[i]); // the pool shut down since the caller's check; accepted tasks still run
+      }
+      Arrays.fill(spill, 0, taken, null); // they are in the shared queue now: the buffer must not keep them reachable
+    }
+  }
+
+  /**
    * Runs {@code task} after the work already waiting: from a worker of this pool, at the tail of that
-   * worker's local queue (see {@link Worker} for when it runs); from any other thread, or when that
-   * queue is full, through the foreground queue.
+   * worker's local queue (see {@link Worker} for when it runs; a full local queue moves its older half
+   * to the foreground queue first); from any other thread, through the foreground queue.
    *
    * @return false if the pool is shut down (the task was not accepted)
    */
   public boolean executeQueued(Runnable task) {
     Worker w = Worker.current(this);
-    if (w == null || lifecycle.isShutdown() || !w.localQueue.offer(task)) {
+    if (w == null || lifecycle.isShutdown()) {
       return submit(RUN_RUNNABLE, task, null, false);
     }
     if (metrics != null) {
       metrics.tasksSubmitted(1);
     }
+    queueLocally(w, task);
     parking.signalWork(); // an idle worker steals it if this one stays busy
     return true;
   }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One owner adds {@code -Dzeropool.stress.items} / 4 numbered tasks (default 3 million) to a small
- * {@link LocalQueue} and takes some itself while two thieves take from it, and proves that every task
+ * {@link LocalQueue} and takes some itself (one at a time, or the older half at once) while two thieves take from it, and proves that every task
  * leaves exactly once, and that each taker sees tasks in the order they were added.
  */
 class LocalQueueStressTest {
@@ -55,16 +55,27 @@ class LocalQueueStressTest {
     }
     run(failure, start, () -> {
       int last = -1;
+      Object[] half = new Object[4];
+      int fullTimes = 0;
       for (int next = 0; next < TASKS; ) {
         if (queue.offer(tasks[next])) {
           next++;
-        } else { // full, or a thief is emptying the slot: take one ourselves, as a worker would run one
-          Numbered task = (Numbered) queue.poll();
-          if (task != null) {
-            take(takenBy, task, "owner");
-            assertTrue(task.number > last, "the owner took " + task.number + " after " + last);
-            last = task.number;
-          }
+          continue;
+        }
+        // Full, or a thief is emptying the slot: take one ourselves, as a worker would run one, or
+        // (every other time) take the older half, as a worker spills it to the shared queue.
+        int taken;
+        if ((fullTimes++ & 1) == 0) {
+          half[0] = queue.poll();
+          taken = half[0] == null ? 0 : 1;
+        } else {
+          taken = queue.takeOlderHalf(half);
+        }
+        for (int j = 0; j < taken; j++) {
+          Numbered task = (Numbered) half[j];
+          take(takenBy, task, "owner");
+          assertTrue(task.number > last, "the owner took " + task.number + " after " + last);
+          last = task.number;
         }
       }
       ownerDone.set(true);

@@ -35,7 +35,7 @@ class LocalQueueTest {
     LocalQueue queue = new LocalQueue(4);
     Runnable[] tasks = new Runnable[5];
     for (int i = 0; i < tasks.length; i++) {
-      tasks[i] = () -> { };
+      tasks[i] = distinctTask();
     }
     for (int i = 0; i < 4; i++) {
       assertTrue(queue.offer(tasks[i]), "offer " + i);
@@ -55,7 +55,7 @@ class LocalQueueTest {
     LocalQueue queue = new LocalQueue();
     Runnable[] tasks = new Runnable[LocalQueue.CAPACITY];
     for (int i = 0; i < tasks.length; i++) {
-      tasks[i] = () -> { };
+      tasks[i] = distinctTask();
     }
     for (int lap = 0; lap < 3; lap++) {
       for (Runnable task : tasks) {
@@ -113,6 +113,57 @@ class LocalQueueTest {
     assertEquals(1, held(queue, a), "a thief leaves its slot to the owner");
     assertNull(queue.poll());
     assertEquals(0, held(queue, a), "the owner's empty poll cleared it");
+  }
+
+  @Test
+  void takeOlderHalfTakesTheOldestHalfInOrderAndClearsTheirSlots() throws Exception {
+    LocalQueue queue = new LocalQueue(8);
+    Runnable[] tasks = new Runnable[8];
+    for (int i = 0; i < tasks.length; i++) {
+      tasks[i] = distinctTask();
+      assertTrue(queue.offer(tasks[i]));
+    }
+    Object[] into = new Object[8];
+    assertEquals(4, queue.takeOlderHalf(into), "half of eight");
+    for (int i = 0; i < 4; i++) {
+      assertSame(tasks[i], into[i], "slot " + i);
+      assertEquals(0, held(queue, tasks[i]), "the ring let go of task " + i);
+    }
+    assertEquals(4, queue.size());
+    assertEquals(2, queue.takeOlderHalf(into), "half of four");
+    assertSame(tasks[4], into[0]);
+    assertSame(tasks[5], into[1]);
+    assertEquals(1, queue.takeOlderHalf(into), "half of two");
+    assertSame(tasks[6], into[0]);
+    assertEquals(1, queue.takeOlderHalf(into), "one task is taken whole");
+    assertSame(tasks[7], into[0]);
+    assertEquals(0, queue.takeOlderHalf(into), "nothing left");
+    assertTrue(queue.isEmpty());
+  }
+
+  @Test
+  void takeOlderHalfTakesNoMoreThanItsArrayHoldsAndNothingAThiefTook() {
+    LocalQueue queue = new LocalQueue(8);
+    Runnable[] tasks = new Runnable[8];
+    for (int i = 0; i < tasks.length; i++) {
+      tasks[i] = distinctTask();
+      assertTrue(queue.offer(tasks[i]));
+    }
+    assertSame(tasks[0], queue.steal());
+    Object[] into = new Object[2];
+    assertEquals(2, queue.takeOlderHalf(into), "half of seven is three, but the array holds two");
+    assertSame(tasks[1], into[0]);
+    assertSame(tasks[2], into[1]);
+    assertEquals(5, queue.size());
+    assertSame(tasks[3], queue.poll());
+  }
+
+  /** A new object each call (a lambda without captures would be one shared instance). */
+  private static Runnable distinctTask() {
+    return new Runnable() {
+      @Override
+      public void run() {}
+    };
   }
 
   /** {@return how many slots of {@code queue} hold {@code task}} */

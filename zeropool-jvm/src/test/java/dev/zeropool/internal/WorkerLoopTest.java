@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.zeropool.PoolCounters;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -214,11 +216,54 @@ class WorkerLoopTest {
   }
 
   @Test
-  void aRunNextTaskDisplacedWhileTheLocalQueueIsFullGoesToTheSharedQueueAndRuns() throws InterruptedException {
+  void aFullLocalQueueMovesItsOlderHalfToTheSharedQueueInOneClaimAndEveryTaskRuns() throws InterruptedException {
     pool(1);
-    AtomicInteger ran = new AtomicInteger();
     int queued = LocalQueue.CAPACITY;
+    List<Integer> order = Collections.synchronizedList(new ArrayList<>());
     CountDownLatch allRan = new CountDownLatch(queued + 2);
+    AtomicInteger sharedBefore = new AtomicInteger(-1);
+    AtomicInteger sharedAfter = new AtomicInteger(-1);
+    AtomicInteger localAfter = new AtomicInteger(-1);
+    submit("fill", () -> {
+      for (int i = 0; i < queued; i++) {
+        int n = i;
+        pool.executeQueued(() -> {
+          order.add(n);
+          allRan.countDown();
+        });
+      }
+      sharedBefore.set((int) pool.foreground.size());
+      pool.execute(() -> {
+        order.add(queued);
+        allRan.countDown();
+      });
+      pool.execute(() -> { // displaces the one above: no room behind it in the full local queue
+        order.add(queued + 1);
+        allRan.countDown();
+      });
+      sharedAfter.set((int) pool.foreground.size());
+      localAfter.set(pool.workers[0].localQueue.size());
+    });
+    open(allRan, "every task runs, the displaced one too");
+    assertEquals(0, sharedBefore.get(), "the tasks queued while there was room stayed local");
+    assertEquals(queued / 2, sharedAfter.get(), "the older half moved to the shared queue");
+    assertEquals(queued / 2 + 1, localAfter.get(), "the newer half and the displaced task stayed");
+    List<Integer> expected = new ArrayList<>();
+    for (int i = 0; i < queued + 2; i++) {
+      expected.add(i);
+    }
+    List<Integer> ranOnce = new ArrayList<>(order);
+    Collections.sort(ranOnce);
+    assertEquals(expected, ranOnce, "each task ran once");
+  }
+
+  @Test
+  void tasksSpilledWhileTheSharedQueueShutsDownStillRunOnTheSpillingWorker() throws InterruptedException {
+    pool(1);
+    int queued = LocalQueue.CAPACITY;
+    AtomicInteger ran = new AtomicInteger();
+    AtomicInteger ranInsideTheSpill = new AtomicInteger(-1);
+    CountDownLatch allRan = new CountDownLatch(queued + 1);
     Runnable count = () -> {
       ran.incrementAndGet();
       allRan.countDown();
@@ -227,11 +272,12 @@ class WorkerLoopTest {
       for (int i = 0; i < queued; i++) {
         pool.executeQueued(count);
       }
-      assertEquals(queued, pool.workers[0].localQueue.size(), "the local queue is full");
-      pool.execute(count);
-      pool.execute(count); // displaces the first: no room behind it in the local queue
+      pool.foreground.shutDown(); // the race the spill must survive: the queue shut after the pool's check
+      pool.executeQueued(count);
+      ranInsideTheSpill.set(ran.get());
     });
-    open(allRan, "every task runs, the displaced one too");
+    open(allRan, "the spilled tasks, the rest of the local queue and the new task all run");
+    assertEquals(queued / 2, ranInsideTheSpill.get(), "the half the shut queue refused ran at once");
   }
 
   @Test
