@@ -26,8 +26,6 @@ final class Worker implements Runnable {
   /** Local tasks a worker runs in a row before it looks at the shared queues (kotlinx uses 16 too). */
   static final int MAX_LOCAL_STREAK = 16;
 
-  private static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
-
   private static final VarHandle PROGRESS;
 
   static {
@@ -82,15 +80,14 @@ final class Worker implements Runnable {
 
   /** {@return the worker of {@code pool} running on the current thread, or null} */
   static Worker current(WorkerPool pool) {
-    Worker w = CURRENT.get();
-    return w != null && w.pool == pool ? w : null;
+    return pool.workerThreads.current();
   }
 
   @Override
   public void run() {
-    CURRENT.set(this);
     Throwable died = null;
     try {
+      pool.workerThreads.add(this);
       if (pool.affinity != null) {
         try {
           pool.affinity.pinCurrentThread(index);
@@ -143,8 +140,11 @@ final class Worker implements Runnable {
       died = t;
       throw t; // the thread's uncaught-exception handler reports it; the pool starts a replacement
     } finally {
-      CURRENT.remove();
-      pool.workerEnded(this, died);
+      try {
+        pool.workerThreads.removeCurrent();
+      } finally {
+        pool.workerEnded(this, died); // even if the table could not be copied: the pool must hear of the end
+      }
     }
   }
 }

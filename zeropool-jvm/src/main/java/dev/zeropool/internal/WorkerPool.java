@@ -53,6 +53,8 @@ public final class WorkerPool {
   /** Handle under which {@code execute(Runnable)} tasks ride the queue; the Runnable is the parameter. */
   public static final TaskFn<Runnable> RUN_RUNNABLE = Runnable::run;
 
+  /** Which threads are this pool's workers (see {@link Worker#current}). */
+  final WorkerThreads workerThreads = new WorkerThreads();
   final TaskQueue foreground;
   final TaskQueue background;
   final Worker[] workers;
