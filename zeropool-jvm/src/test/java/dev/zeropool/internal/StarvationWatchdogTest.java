@@ -239,8 +239,8 @@ class StarvationWatchdogTest {
       letPass(stretchStart, detectAfter);
       dog.run();
       assertEquals(0, reports.size(), "this look saw the worker take work");
-      long secondStretch = System.nanoTime();
-      dog.run();
+      dog.run(); // the first starving look since the progress: the new stretch starts in it
+      long secondStretch = System.nanoTime(); // read after that look, so a wait from here is long enough
       assertEquals(0, reports.size(), "starving again, but only since the last look: the stretch started over");
 
       letPass(secondStretch, detectAfter);

@@ -50,6 +50,7 @@ class WorkerThreadsTest {
   void manyThreadsEachFindTheirOwnWorkerAndOnlyTheirs() throws Exception {
     WorkerThreads table = new WorkerThreads();
     AtomicReference<Throwable> failure = new AtomicReference<>();
+    CyclicBarrier start = new CyclicBarrier(THREADS);
     CyclicBarrier allAdded = new CyclicBarrier(THREADS + 1);
     CyclicBarrier allChecked = new CyclicBarrier(THREADS + 1);
     Thread[] threads = new Thread[THREADS];
@@ -57,10 +58,11 @@ class WorkerThreadsTest {
       Worker mine = pool.workers[i];
       threads[i] = new Thread(() -> {
         try {
+          start.await(10, TimeUnit.SECONDS); // all add at once: a change made without the lock loses others
           table.add(mine);
           allAdded.await(10, TimeUnit.SECONDS);
           assertSame(mine, table.current(), "with every other thread listed too");
-          allChecked.await(10, TimeUnit.SECONDS);
+          allChecked.await(10, TimeUnit.SECONDS); // and all remove at once
           table.removeCurrent();
           assertNull(table.current(), "after removing itself");
         } catch (Throwable t) {
