@@ -98,8 +98,9 @@ final class WorkerThreads {
     workers[i] = worker;
   }
 
+  /** Where {@code thread}'s probe starts in a table of {@code mask + 1} places. */
   @SuppressWarnings("deprecation") // Thread.getId: threadId() needs Java 19
-  private static int place(Thread thread, int mask) {
+  static int place(Thread thread, int mask) {
     return (int) ((thread.getId() * SPREAD) >>> 32) & mask;
   }
 

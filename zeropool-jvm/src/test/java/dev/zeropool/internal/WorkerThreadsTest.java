@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -75,14 +77,57 @@ class WorkerThreadsTest {
     assertEquals(THREADS, table.size(), "no add was lost");
     assertNull(table.current(), "the test thread was never added");
     allChecked.await(10, TimeUnit.SECONDS);
-    for (Thread t : threads) {
-      t.join(TimeUnit.SECONDS.toMillis(10));
-      assertTrue(!t.isAlive(), t.getName() + " is stuck");
-    }
-    if (failure.get() != null) {
-      throw new AssertionError(failure.get());
-    }
+    endAll(List.of(threads), failure);
     assertEquals(0, table.size(), "no remove was lost");
+  }
+
+  /**
+   * Thread ids are sequential, and Fibonacci hashing spreads sequential ids evenly, so threads made
+   * one after another rarely share a place: this test picks four that do, to walk a probe chain.
+   */
+  @Test
+  void threadsWhoseProbesStartAtTheSamePlaceAreAllFoundBeforeAndAfterOneLeaves() throws Exception {
+    int tableOfFour = 8; // four threads fill a table of 8 places (at least twice as many as threads)
+    List<Thread> sharingAPlace = new ArrayList<>();
+    WorkerThreads table = new WorkerThreads();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    CyclicBarrier added = new CyclicBarrier(5);
+    CyclicBarrier counted = new CyclicBarrier(5);
+    CyclicBarrier firstLeft = new CyclicBarrier(5);
+    int home = -1;
+    for (int made = 0; sharingAPlace.size() < 4 && made < 10_000; made++) {
+      int index = sharingAPlace.size();
+      Worker mine = pool.workers[index];
+      Thread candidate = new Thread(() -> {
+        try {
+          table.add(mine);
+          added.await(10, TimeUnit.SECONDS);
+          counted.await(10, TimeUnit.SECONDS);
+          assertSame(mine, table.current(), "found along the shared probe chain");
+          // The first one leaves: the others' probes passed over its entry.
+          leaveOrStay(table, mine, index == 0, firstLeft, "still found after the chain was rebuilt without the first");
+        } catch (Throwable t) {
+          failure.compareAndSet(null, t);
+        }
+      });
+      int place = WorkerThreads.place(candidate, tableOfFour - 1);
+      if (home < 0) {
+        home = place;
+      }
+      if (place == home) {
+        sharingAPlace.add(candidate);
+      }
+    }
+    assertEquals(4, sharingAPlace.size(), "four threads whose probes start at place " + home);
+    for (Thread t : sharingAPlace) {
+      t.start();
+    }
+    added.await(10, TimeUnit.SECONDS);
+    assertEquals(4, table.size());
+    counted.await(10, TimeUnit.SECONDS);
+    firstLeft.await(10, TimeUnit.SECONDS);
+    endAll(sharingAPlace, failure);
+    assertEquals(0, table.size());
   }
 
   @Test
@@ -99,16 +144,7 @@ class WorkerThreadsTest {
         try {
           table.add(mine);
           added.await(10, TimeUnit.SECONDS);
-          if (leavesEarly) {
-            table.removeCurrent();
-          }
-          halfRemoved.await(10, TimeUnit.SECONDS);
-          if (leavesEarly) {
-            assertNull(table.current());
-          } else {
-            assertSame(mine, table.current(), "its probe chain survived the others' removal");
-            table.removeCurrent();
-          }
+          leaveOrStay(table, mine, leavesEarly, halfRemoved, "its probe chain survived the others' removal");
         } catch (Throwable t) {
           failure.compareAndSet(null, t);
         }
@@ -117,12 +153,36 @@ class WorkerThreadsTest {
     }
     added.await(10, TimeUnit.SECONDS);
     halfRemoved.await(10, TimeUnit.SECONDS);
+    endAll(List.of(threads), failure);
+    assertEquals(0, table.size());
+  }
+
+  /**
+   * On a thread that added itself as {@code mine}: leaves before {@code barrier} if {@code leavesEarly},
+   * else stays, and checks after it that it is gone, or still found (then leaves).
+   */
+  private static void leaveOrStay(WorkerThreads table, Worker mine, boolean leavesEarly, CyclicBarrier barrier,
+      String stillFound) throws Exception {
+    if (leavesEarly) {
+      table.removeCurrent();
+    }
+    barrier.await(10, TimeUnit.SECONDS);
+    if (leavesEarly) {
+      assertNull(table.current());
+    } else {
+      assertSame(mine, table.current(), stillFound);
+      table.removeCurrent();
+    }
+  }
+
+  /** Waits for {@code threads} to end and rethrows the first failure any of them recorded. */
+  private static void endAll(List<Thread> threads, AtomicReference<Throwable> failure) throws InterruptedException {
     for (Thread t : threads) {
       t.join(TimeUnit.SECONDS.toMillis(10));
+      assertTrue(!t.isAlive(), t.getName() + " is stuck");
     }
     if (failure.get() != null) {
       throw new AssertionError(failure.get());
     }
-    assertEquals(0, table.size());
   }
 }
