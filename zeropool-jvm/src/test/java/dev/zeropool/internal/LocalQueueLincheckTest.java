@@ -40,7 +40,8 @@ public class LocalQueueLincheckTest {
     return queue.isEmpty(); // the size is a gauge's snapshot, not linearizable; emptiness is
   }
 
-  private static Integer valueOf(Runnable task) {
+  /** The number a {@link Task} carries, or null for no task. */
+  static Integer valueOf(Object task) {
     return task == null ? null : ((Task) task).value;
   }
 
@@ -56,7 +57,8 @@ public class LocalQueueLincheckTest {
     LincheckRuns.stress(getClass(), SequentialQueue.class);
   }
 
-  private record Task(int value) implements Runnable {
+  /** A numbered task, so that the model can compare what came out. */
+  record Task(int value) implements Runnable {
     @Override
     public void run() {}
   }

@@ -25,7 +25,7 @@ public class LocalQueueSpillLincheckTest {
 
   @Operation(nonParallelGroup = "owner")
   public boolean offer(int value) {
-    return queue.offer(new Task(value));
+    return queue.offer(new LocalQueueLincheckTest.Task(value));
   }
 
   @Operation(nonParallelGroup = "owner")
@@ -34,15 +34,14 @@ public class LocalQueueSpillLincheckTest {
     int taken = queue.takeOlderHalf(into);
     List<Integer> values = new ArrayList<>();
     for (int i = 0; i < taken; i++) {
-      values.add(((Task) into[i]).value);
+      values.add(LocalQueueLincheckTest.valueOf(into[i]));
     }
     return values;
   }
 
   @Operation
   public Integer steal() {
-    Runnable task = queue.steal();
-    return task == null ? null : ((Task) task).value;
+    return LocalQueueLincheckTest.valueOf(queue.steal());
   }
 
   /**
@@ -66,11 +65,6 @@ public class LocalQueueSpillLincheckTest {
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void stress() {
     LincheckRuns.stress(getClass(), SequentialQueue.class);
-  }
-
-  private record Task(int value) implements Runnable {
-    @Override
-    public void run() {}
   }
 
   /** The specification: a FIFO of {@link #CAPACITY} places whose spill takes the older half, at least one. */

@@ -118,11 +118,7 @@ class LocalQueueTest {
   @Test
   void takeOlderHalfTakesTheOldestHalfInOrderAndClearsTheirSlots() throws Exception {
     LocalQueue queue = new LocalQueue(8);
-    Runnable[] tasks = new Runnable[8];
-    for (int i = 0; i < tasks.length; i++) {
-      tasks[i] = distinctTask();
-      assertTrue(queue.offer(tasks[i]));
-    }
+    Runnable[] tasks = filled(queue, 8);
     Object[] into = new Object[8];
     assertEquals(4, queue.takeOlderHalf(into), "half of eight");
     for (int i = 0; i < 4; i++) {
@@ -144,11 +140,7 @@ class LocalQueueTest {
   @Test
   void takeOlderHalfTakesNoMoreThanItsArrayHoldsAndNothingAThiefTook() {
     LocalQueue queue = new LocalQueue(8);
-    Runnable[] tasks = new Runnable[8];
-    for (int i = 0; i < tasks.length; i++) {
-      tasks[i] = distinctTask();
-      assertTrue(queue.offer(tasks[i]));
-    }
+    Runnable[] tasks = filled(queue, 8);
     assertSame(tasks[0], queue.steal());
     Object[] into = new Object[2];
     assertEquals(2, queue.takeOlderHalf(into), "half of seven is three, but the array holds two");
@@ -156,6 +148,16 @@ class LocalQueueTest {
     assertSame(tasks[2], into[1]);
     assertEquals(5, queue.size());
     assertSame(tasks[3], queue.poll());
+  }
+
+  /** Offers {@code count} distinct tasks to {@code queue}, each accepted, and returns them in order. */
+  private static Runnable[] filled(LocalQueue queue, int count) {
+    Runnable[] tasks = new Runnable[count];
+    for (int i = 0; i < count; i++) {
+      tasks[i] = distinctTask();
+      assertTrue(queue.offer(tasks[i]), "offer " + i);
+    }
+    return tasks;
   }
 
   /** A new object each call (a lambda without captures would be one shared instance). */
