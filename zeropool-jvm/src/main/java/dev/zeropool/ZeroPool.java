@@ -308,9 +308,10 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
    * called on a worker would run it next on the same worker. Called on a worker, the command goes to
    * the tail of that worker's own local queue, which the worker runs behind the tasks already in it,
    * taking turns with the shared queue (one run of up to 32 shared tasks, then one local task), and
-   * which idle workers steal from; from any other thread (or when that local queue is full) it goes
-   * through the shared queue. Use it to give way, e.g. for a coroutine's {@code yield()} (the Kotlin
-   * dispatcher does), or for a task that re-submits itself in a loop and must not crowd out others.
+   * which idle workers steal from (a full local queue first moves its older half to the shared
+   * queue); from any other thread it goes through the shared queue. Use it to give way, e.g. for a
+   * coroutine's {@code yield()} (the Kotlin dispatcher does), or for a task that re-submits itself in
+   * a loop and must not crowd out others.
    * Allocates nothing, like {@code execute}; a {@link Builder#taskDecorator} applies here too.
    *
    * <pre>{@code pool.executeQueued(this::nextStep); // behind everything already waiting}</pre>

@@ -22,7 +22,8 @@ import java.lang.invoke.VarHandle;
  * adds at index {@code p} only while {@code p - consumer < capacity}, so it reuses the slot of index
  * {@code c} only once {@code consumer > c}, and it clears a slot only below {@code consumer}). The
  * owner writes a slot before it publishes it with a volatile store of {@code producer}. An add
- * refuses only when the ring is full; the caller then uses the shared queue.
+ * refuses only when the ring is full; the owner then moves the older half to the shared queue
+ * ({@link #takeOlderHalf}) and adds again.
  *
  * <p>Thieves do not write slots (a thief's late clear could wipe a task the owner has since added to
  * the same slot), so the owner clears what they took, lazily: the slots of indices below

@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       counted down once per run.</li>
  *   <li>{@code execute} called on a worker of this pool puts the task in that worker's run-next slot
  *       ({@link RunNextSlot}): the worker runs it next, idle workers may steal it. A task it displaces
- *       goes to the shared foreground queue.</li>
+ *       goes to the worker's {@link LocalQueue}; a full local queue moves its older half to the shared
+ *       foreground queue in one claim.</li>
  *   <li>Right before a task starts, its submission's cancellation and the pool's stop are checked.</li>
  * </ul>
  *
