@@ -31,9 +31,12 @@ import java.util.function.Consumer;
  * Any thread may wait, not only the submitter, with {@link #join()}, {@link #get()},
  * {@link #await(long, TimeUnit)}, {@link #get(long, TimeUnit)}, or the {@code join()}/{@code get()} of
  * {@link #toCompletableFuture()}. Each of these <em>helps</em> before it parks: a waiting thread that
- * is not a worker of the pool runs tasks of <em>this</em> submission while they are at the head of the
- * queue (so a small batch often finishes on the caller without waking anyone) and never runs unrelated
- * work. A worker of the same pool that waits runs tasks of this submission first and then queued tasks
+ * is not a worker of the pool runs tasks of <em>this</em> submission (a batch's unclaimed tasks
+ * wherever the batch sits in the queue, a single task while it is at the head) and never runs
+ * unrelated work. A thread that helps with a batch takes the place of one worker: a batch joined right
+ * after its submission runs on as many threads as the pool has workers, the joining thread included,
+ * so a pool of one worker per core is not oversubscribed (a batch's tasks are independent and must
+ * not wait for each other; fork-join parts, which may, get every worker beside the caller). A worker of the same pool that waits runs tasks of this submission first and then queued tasks
  * of any submission until this one is done, so nested waits never deadlock the pool. The timed waits
  * ({@link #await(long, TimeUnit)}, {@link #get(long, TimeUnit)}) help only on a worker of the pool,
  * where not helping could deadlock, and there they may return later than their timeout by the length

@@ -48,7 +48,9 @@ final class Helping {
     INNERMOST.set(claim);
     try {
       if (completion instanceof RangeCompletion) { // its own tasks, wherever its slots sit in the queue
-        pool.runner.runRange((RangeCompletion) completion, claim, worker != null);
+        RangeCompletion entry = (RangeCompletion) completion;
+        entry.countWaiter();
+        pool.runner.runRange(entry, claim, worker != null);
       }
       while (!completion.isDone() && !(timed && System.nanoTime() - deadline >= 0)) {
         int taken = pool.poll(claim, completion);

@@ -22,11 +22,13 @@ import java.util.List;
  *
  * <h2>Reaching the workers</h2>
  * The submission appends one queue slot ({@link #SLOT} with this entry as its parameter). A worker that
- * takes it claims a chunk and, while tasks are still unclaimed and fewer slots than workers were
- * issued, appends one more slot before it runs the chunk, which wakes the next idle worker (the
- * cascade, one level up). A slot of an exhausted entry costs its taker one read. A waiter claims from
- * its own entry directly, wherever the entry's slots sit in the queue, so it never has to run
- * unrelated work to reach its own.
+ * takes it claims a chunk and, while tasks are still unclaimed and fewer parties than workers were
+ * asked to work on the entry, appends one more slot before it runs the chunk, which wakes the next
+ * idle worker (the cascade, one level up). A waiter that claims counts as a party too
+ * ({@link #countWaiter()}): a batch joined while the cascade runs uses as many threads as the pool
+ * has workers, the waiter included. A slot of an exhausted entry costs its taker one read. A waiter
+ * claims from its own entry directly, wherever the entry's slots sit in the queue, so it never has to
+ * run unrelated work to reach its own.
  *
  * <h2>Accounting</h2>
  * Each task of a claimed chunk runs, is skipped (cancelled), or is handed back (the pool is stopping),
@@ -47,13 +49,13 @@ public final class RangeCompletion extends Completion {
   static final long NONE = -1L;
 
   private static final VarHandle CURSOR;
-  private static final VarHandle SLOTS;
+  private static final VarHandle PARTIES;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       CURSOR = lookup.findVarHandle(RangeCompletion.class, "cursor", long.class);
-      SLOTS = lookup.findVarHandle(RangeCompletion.class, "slots", int.class);
+      PARTIES = lookup.findVarHandle(RangeCompletion.class, "parties", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -65,11 +67,11 @@ public final class RangeCompletion extends Completion {
   private final Object[] paramArray;
   private final List<?> paramList;
   final int units;
-  /** Guided sizes divide the rest among this many parties: the workers and one waiter. */
-  private final int parties;
+  /** Guided sizes divide the rest among this many threads: the workers and one waiter. */
+  private final int shareOf;
   private volatile long cursor;
-  /** Queue slots issued for this entry. */
-  private volatile int slots;
+  /** Threads asked to work on this entry: the queue slots issued for it and the waiters that claim from it. */
+  private volatile int parties;
 
   /**
    * @param pool the pool whose workers run the tasks (null only in model tests, which claim by hand)
@@ -85,7 +87,7 @@ public final class RangeCompletion extends Completion {
     this.paramArray = params instanceof Object[] ? (Object[]) params : null;
     this.paramList = paramArray == null ? (List<?>) params : null;
     this.units = units;
-    this.parties = pool == null ? 2 : pool.shareOf;
+    this.shareOf = pool == null ? 2 : pool.shareOf;
   }
 
   @SuppressWarnings("unchecked")
@@ -103,7 +105,7 @@ public final class RangeCompletion extends Completion {
     if (c >= units) {
       return NONE; // exhausted: no atomic, so stale slots never move the cursor
     }
-    int size = (int) Math.max(1, (units - c) / (2L * parties));
+    int size = (int) Math.max(1, (units - c) / (2L * shareOf));
     long from = (long) CURSOR.getAndAdd(this, (long) size);
     if (from >= units) {
       return NONE;
@@ -138,17 +140,37 @@ public final class RangeCompletion extends Completion {
     return cursor;
   }
 
-  /** Appends one more slot if tasks are unclaimed and fewer slots than workers were issued. */
+  /** Queue slots issued plus waiters counted. For tests. */
+  int parties() {
+    return parties;
+  }
+
+  /** Appends one more slot if tasks are unclaimed and fewer parties than workers were asked to work on it. */
   void widen() {
-    int issued = slots;
-    if (issued < pool.workers.length && cursor < units && SLOTS.compareAndSet(this, issued, issued + 1)) {
+    int asked = parties;
+    if (asked < pool.workers.length && cursor < units && PARTIES.compareAndSet(this, asked, asked + 1)) {
       pool.submitSlot(this, inBackground);
     }
   }
 
+  /**
+   * Counts a waiter about to claim tasks as a party, in place of a worker: the cascade then wakes one
+   * worker fewer, so a joined batch runs on as many threads as the pool has workers, the waiter
+   * included ({@code ForkJoinPool}'s common pool leaves one core to the submitting thread for the same
+   * reason). On a pool with one worker per core, waking one more would put three threads on two
+   * cores, and the chunk the others wait for would often be the one whose thread waits for a core.
+   * A batch's tasks are independent (a chunk runs its tasks one after another anyway), so no batch
+   * can need the extra thread; fork-join parts may meet each other, and {@link RangeEntry} keeps
+   * waking every worker beside its caller. On an exhausted entry this changes nothing: nobody widens
+   * it any more.
+   */
+  void countWaiter() {
+    PARTIES.getAndAdd(this, 1);
+  }
+
   /** The submission's first slot; false if the pool is shut down. */
   boolean publish() {
-    SLOTS.getAndAdd(this, 1);
+    PARTIES.getAndAdd(this, 1);
     return pool.submitSlot(this, inBackground);
   }
 

@@ -1,6 +1,7 @@
 package dev.zeropool.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,6 +64,20 @@ class HelpingTest {
       assertTrue(othersRanMeanwhile.get(), "the joiner did not run tasks 1 and 2 while task 0 waited for them");
       assertArrayEquals(new Thread[] {worker, Thread.currentThread(), Thread.currentThread()}, ranOn);
     }
+  }
+
+  @Test
+  void aWaiterThatClaimsFromItsBatchCountsAsOneOfItsParties() {
+    pool = new WorkerPool("helping-parties-test", 3, r -> new Thread(() -> { }, "helping-parties-test-idle"), 0L,
+        null, null, null, 0L, 0); // its workers never run: the waiter claims every task itself
+    int[] ran = new int[1];
+    TaskFn<Object> count = ignored -> ran[0]++;
+    RangeCompletion batch = new RangeCompletion(pool, count, null, new Object[100], 100, false, null);
+    assertTrue(pool.submitRange(batch));
+    Helping.help(pool, batch, false, 0L);
+    assertEquals(100, ran[0]);
+    assertTrue(batch.isDone());
+    assertEquals(2, batch.parties(), "the submission's slot and the waiter, which takes a worker's place");
   }
 
   @Test

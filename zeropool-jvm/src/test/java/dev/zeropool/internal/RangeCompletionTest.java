@@ -131,6 +131,19 @@ class RangeCompletionTest {
   }
 
   @Test
+  void aWaiterThatClaimsTakesTheCascadesPlaceOfOneWorker() {
+    pool = new WorkerPool("range-waiter-test", 3, r -> new Thread(() -> { }, "range-waiter-test-idle"), 0L, null,
+        null, null, 0L, 0); // its workers never run: the slots stay in the queue, where the test counts them
+    RangeCompletion entry = new RangeCompletion(pool, NOTHING, null, new Object[100], 100, false, null);
+    assertTrue(pool.submitRange(entry));
+    entry.countWaiter();
+    entry.claim();
+    entry.widen();
+    entry.widen();
+    assertEquals(2, pool.queuedRangeSlots.sum(), "the waiter and two workers: three threads for three workers");
+  }
+
+  @Test
   void aSubmissionOfNoTasksIsCompleteFromTheStart() throws Exception {
     Completion none = new Completion(null, 0, false, null);
     assertTrue(none.isDone());
