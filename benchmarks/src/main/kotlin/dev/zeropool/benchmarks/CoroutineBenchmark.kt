@@ -41,14 +41,16 @@ import org.openjdk.jmh.annotations.OperationsPerInvocation
  * Latest results: a short run (`-f 1 -wi 2 -i 3 -w 1s -r 1s -prof gc`) on a shared 2-core VM while other
  * builds ran (hence the error bars), JDK 17, 2 workers, scheduler with range entries and the run-next slot
  * (main of 2026-12-02); indicative only. *vs best peer* is the ratio to the fastest of `default`, `fixed`
- * and `forkjoin`:
+ * and `forkjoin`. The `asyncFanOut` rows are from 2026-12-03 (`-f 3 -wi 4 -i 5 -w 500ms -r 500ms`, alloc
+ * from the earlier run), after its expected sum moved out of the measured call: recomputed in every
+ * call on one thread, it had added about 1 µs per coroutine to every dispatcher's score:
  * ```
  * | workload | pool | score (ns/op) | ± error | vs best peer | alloc (B/op) |
  * |---|---|---:|---:|---:|---:|
- * | asyncFanOut | default | 2,453 | 1,190 | 1.00 | 313 |
- * | asyncFanOut | zeropool | 2,933 | 4,294 | 1.20 | 313 |
- * | asyncFanOut | fixed | 3,246 | 5,789 | 1.32 | 338 |
- * | asyncFanOut | forkjoin | 3,355 | 13,991 | 1.37 | 322 |
+ * | asyncFanOut | forkjoin | 936 | 72 | 1.00 | 322 |
+ * | asyncFanOut | zeropool | 952 | 47 | 1.02 | 313 |
+ * | asyncFanOut | fixed | 967 | 56 | 1.03 | 338 |
+ * | asyncFanOut | default | 1,020 | 42 | 1.09 | 313 |
  * | launchAndJoin | forkjoin | 461 | 416 | 1.00 | 223 |
  * | launchAndJoin | fixed | 599 | 1,669 | 1.30 | 235 |
  * | launchAndJoin | zeropool | 736 | 4,563 | 1.60 | 209 |

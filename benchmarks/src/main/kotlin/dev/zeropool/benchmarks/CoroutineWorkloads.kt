@@ -7,6 +7,7 @@ import dev.zeropool.ZeroPool
 import dev.zeropool.coroutines.asCoroutineDispatcher
 import dev.zeropool.coroutines.buildBatch
 import dev.zeropool.coroutines.submitBatch
+import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.ExecutorService
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.async
@@ -90,15 +91,24 @@ public object CoroutineWorkloads {
      * about 1 µs), and sums their results with `awaitAll`. Returns the checked sum.
      */
     @JvmStatic
-    public fun asyncFanOut(dispatcher: CoroutineDispatcher, coroutines: Int, steps: Int): Long = runBlocking {
-        val sum = withContext(dispatcher) {
-            List(coroutines) { i -> async { Kernels.lcg(i.toLong(), steps) } }.awaitAll().sum()
+    public fun asyncFanOut(dispatcher: CoroutineDispatcher, coroutines: Int, steps: Int): Long {
+        val expected = fanOutSums.computeIfAbsent((coroutines.toLong() shl 32) or steps.toLong()) {
+            (0 until coroutines).sumOf { i -> Kernels.lcg(i.toLong(), steps) }
         }
-        var expected = 0L
-        for (i in 0 until coroutines) expected += Kernels.lcg(i.toLong(), steps)
+        val sum = runBlocking {
+            withContext(dispatcher) {
+                List(coroutines) { i -> async { Kernels.lcg(i.toLong(), steps) } }.awaitAll().sum()
+            }
+        }
         check(sum == expected) { "fan-out sum $sum, expected $expected" }
-        sum
+        return sum
     }
+
+    /**
+     * The fan-out's expected sums by shape, each computed once: computed in every call, on one thread,
+     * they took as long as the fan-out itself and diluted the differences between dispatchers.
+     */
+    private val fanOutSums = ConcurrentHashMap<Long, Long>()
 
     /**
      * From the `runBlocking` thread, switches to [dispatcher] and back [roundTrips] times, one after
