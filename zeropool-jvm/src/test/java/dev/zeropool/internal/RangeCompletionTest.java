@@ -108,10 +108,14 @@ class RangeCompletionTest {
     assertEquals(after, stopped.cursor());
   }
 
+  /** Three workers whose threads never run: the slots stay in the queue, where the tests count them. */
+  private static WorkerPool poolWhoseWorkersNeverRun(String name) {
+    return new WorkerPool(name, 3, r -> new Thread(() -> { }, name + "-idle"), 0L, null, null, null, 0L, 0);
+  }
+
   @Test
   void anEntryIssuesAtMostOneQueueSlotPerWorkerAndNoneOnceExhausted() {
-    pool = new WorkerPool("range-slots-test", 3, r -> new Thread(() -> { }, "range-slots-test-idle"), 0L, null,
-        null, null, 0L, 0); // its workers never run: the slots stay in the queue, where the test counts them
+    pool = poolWhoseWorkersNeverRun("range-slots-test");
     RangeCompletion entry = new RangeCompletion(pool, NOTHING, null, new Object[100], 100, false, null);
     assertTrue(pool.submitRange(entry));
     assertEquals(1, pool.queuedRangeSlots.sum(), "the submission's own slot");
@@ -132,8 +136,7 @@ class RangeCompletionTest {
 
   @Test
   void aWaiterThatClaimsTakesTheCascadesPlaceOfOneWorker() {
-    pool = new WorkerPool("range-waiter-test", 3, r -> new Thread(() -> { }, "range-waiter-test-idle"), 0L, null,
-        null, null, 0L, 0); // its workers never run: the slots stay in the queue, where the test counts them
+    pool = poolWhoseWorkersNeverRun("range-waiter-test");
     RangeCompletion entry = new RangeCompletion(pool, NOTHING, null, new Object[100], 100, false, null);
     assertTrue(pool.submitRange(entry));
     entry.countWaiter();
