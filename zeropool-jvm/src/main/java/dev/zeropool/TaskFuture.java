@@ -36,8 +36,9 @@ import java.util.function.Consumer;
  * unrelated work. A thread that helps with a batch takes the place of one worker: a batch joined right
  * after its submission runs on as many threads as the pool has workers, the joining thread included,
  * so a pool of one worker per core is not oversubscribed (a batch's tasks are independent and must
- * not wait for each other; fork-join parts, which may, get every worker beside the caller). A worker of the same pool that waits runs tasks of this submission first and then queued tasks
- * of any submission until this one is done, so nested waits never deadlock the pool. The timed waits
+ * not wait for each other; fork-join parts, which may, get every worker beside the caller). A worker
+ * of the same pool that waits runs tasks of this submission first and then queued tasks of any
+ * submission until this one is done, so nested waits never deadlock the pool. The timed waits
  * ({@link #await(long, TimeUnit)}, {@link #get(long, TimeUnit)}) help only on a worker of the pool,
  * where not helping could deadlock, and there they may return later than their timeout by the length
  * of a task they started; elsewhere they only park. Do not hold a lock across a wait inside a worker

@@ -78,7 +78,7 @@ final class Parking {
    * How long a spinner waits before its first look at the shared queues' heads. A worker spins right
    * after it drained them; when one producer streams tasks, polling at once would take them one at a
    * time, each take pulling the lines the producer writes next away from it (measured: a one-worker
-   * stream of empty jobs, 75-83 ns a job polling at once, 55-67 ns waiting 0.5-1 µs). Waiting lets
+   * stream of empty jobs, 85-97 ns a job polling at once, 64-71 ns waiting 500 ns). Waiting lets
    * a run's worth queue up for one claim; a task that arrives meanwhile waits at most this long,
    * against the microseconds a parked worker needs to wake.
    */
