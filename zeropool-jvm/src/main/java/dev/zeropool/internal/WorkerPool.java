@@ -192,10 +192,15 @@ public final class WorkerPool {
       Object[] spill = w.spill;
       int taken = w.localQueue.takeOlderHalf(spill);
       int moved = foreground.offerAll(RUN_RUNNABLE, null, spill, taken, null);
-      for (int i = moved; i < taken; i++) {
-        runner.runLocal((Runnable) spill[i]); // the pool shut down since the caller's check; accepted tasks still run
-      }
+      // The pool shut down since the caller's check: accepted tasks still run. They run from a copy, so
+      // that whatever they submit cannot overwrite the ones not yet run (a cold path: it may allocate).
+      Object[] refused = moved < taken ? Arrays.copyOfRange(spill, moved, taken) : null;
       Arrays.fill(spill, 0, taken, null); // they are in the shared queue now: the buffer must not keep them reachable
+      if (refused != null) {
+        for (Object accepted : refused) {
+          runner.runLocal((Runnable) accepted);
+        }
+      }
     }
   }
 
