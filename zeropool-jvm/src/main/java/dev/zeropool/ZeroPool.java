@@ -135,7 +135,10 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
   }
 
   /**
-   * Submits one task.
+   * Submits one task. Called on a worker of this pool (a task forking a subtask), the task waits in
+   * that worker's own local work, ahead of the shared queue, and idle workers steal it; a worker that
+   * then joins it runs it in place if nobody has (the {@code RecursiveTask} shape, without the shared
+   * queue or a wake-up).
    *
    * <pre>{@code TaskFuture f = pool.submitTask(SQUARE, new Square(7)); f.join();}</pre>
    *
@@ -160,9 +163,9 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
   public <P> TaskFuture submitTask(TaskFn<P> fn, P params, TaskOptions options) {
     Objects.requireNonNull(fn, "fn");
     Objects.requireNonNull(options, "options");
-    boolean inBackground = options.priority() == Priority.BACKGROUND;
-    Completion completion = new Completion(core, 1, inBackground, options.token());
-    if (!core.submit(fn, params, completion, inBackground)) {
+    Completion completion = core.submitTask(fn, params, options.priority() == Priority.BACKGROUND,
+        options.token());
+    if (completion == null) {
       throw rejected();
     }
     return completion;

@@ -1,5 +1,7 @@
 package dev.zeropool.benchmarks;
 
+import dev.zeropool.TaskFn;
+import dev.zeropool.TaskFuture;
 import dev.zeropool.ZeroPool;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -23,9 +25,12 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Recursive divide and conquer: fib(30) with a sequential cutoff below 15 (about 2 000 joins per
  * operation) and a quicksort of 1 000 000 ints (sequential below 8 192 elements), with
- * {@link ZeroPool#join} against {@link RecursiveTask}/{@link RecursiveAction} on a dedicated
+ * {@link ZeroPool#join} (and, for fib, {@code submitTask} + {@code join} from the workers, the
+ * {@code RecursiveTask} shape) against {@link RecursiveTask}/{@link RecursiveAction} on a dedicated
  * {@link ForkJoinPool} of the same size and the same code run sequentially. The quicksort copies the
- * unsorted input into a work array first (every variant pays that copy). Lower is better.
+ * unsorted input into a work array first (every variant pays that copy). The fork-then-join pair
+ * measures the machinery alone: 1000 empty subtasks, each forked from a worker and joined at once.
+ * Lower is better.
  *
  * <p>Latest results, a short run (1 fork, 2 × 1 s warm-up, 3 × 1 s measurement, GC profiler) on a
  * shared, noisy 2-core VM, workers = 2 (errors in docs/benchmarks.md):
@@ -107,6 +112,34 @@ public class ForkJoinRecursionBenchmark {
     }
   }
 
+  /** One part of the {@code submitTask} variant: its argument, its pool and, once run, its value. */
+  static final class FibPart {
+    final ZeroPool pool;
+    final int n;
+    long value;
+
+    FibPart(ZeroPool pool, int n) {
+      this.pool = pool;
+      this.n = n;
+    }
+  }
+
+  static final TaskFn<FibPart> FIB_PART = ForkJoinRecursionBenchmark::fibSubmitTask;
+
+  /** The {@code RecursiveTask} shape with the task-handle API: submit one side, compute the other, join. */
+  static void fibSubmitTask(FibPart part) {
+    if (part.n < FIB_CUTOFF) {
+      part.value = fibSequential(part.n);
+      return;
+    }
+    FibPart left = new FibPart(part.pool, part.n - 1);
+    TaskFuture forked = part.pool.submitTask(FIB_PART, left);
+    FibPart right = new FibPart(part.pool, part.n - 2);
+    fibSubmitTask(right);
+    forked.join();
+    part.value = left.value + right.value;
+  }
+
   @Benchmark
   public long fibSequential() {
     return fibSequential(FIB_N);
@@ -118,8 +151,55 @@ public class ForkJoinRecursionBenchmark {
   }
 
   @Benchmark
+  public long fibZeroPoolSubmitTask() {
+    FibPart root = new FibPart(pool, FIB_N);
+    pool.submitTask(FIB_PART, root).join();
+    return root.value;
+  }
+
+  @Benchmark
   public long fibForkJoinRecursiveTask() {
     return forkJoinPool.invoke(new Fib(FIB_N));
+  }
+
+  /** Forks handed out per operation by the fork-then-join benchmarks. */
+  static final int FORKS = 1_000;
+
+  static final TaskFn<Object> NOTHING = ignored -> { };
+
+  /** From a worker, {@link #FORKS} times: fork an empty task, then join it at once. */
+  static final TaskFn<ZeroPool> FORK_THEN_JOIN = pool -> {
+    for (int i = 0; i < FORKS; i++) {
+      pool.submitTask(NOTHING, null).join();
+    }
+  };
+
+  /**
+   * The cost of the fork-join machinery itself: a task on a worker forks an empty subtask and joins it,
+   * 1000 times, so each join finds its subtask still waiting where the fork left it.
+   */
+  @Benchmark
+  public void forkThenJoinZeroPool() {
+    pool.submitTask(FORK_THEN_JOIN, pool).join();
+  }
+
+  static final class Nothing extends RecursiveAction {
+    @Override
+    protected void compute() {}
+  }
+
+  static final class ForkThenJoin extends RecursiveAction {
+    @Override
+    protected void compute() {
+      for (int i = 0; i < FORKS; i++) {
+        new Nothing().fork().join();
+      }
+    }
+  }
+
+  @Benchmark
+  public void forkThenJoinForkJoinPool() {
+    forkJoinPool.invoke(new ForkThenJoin());
   }
 
   static int partition(int[] a, int lo, int hi) {

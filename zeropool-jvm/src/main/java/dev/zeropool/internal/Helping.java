@@ -7,11 +7,14 @@ package dev.zeropool.internal;
  * <ol>
  *   <li>Any thread runs tasks of the submission it waits for: a batch's tasks wherever they are (it
  *       claims them from the batch's range entry), a single task while it is at the head of its
- *       queue. It never runs another caller's work.</li>
+ *       queue, and a worker its own {@code submitTask} while that task is still in its run-next slot
+ *       (see {@link LocalTask}). It never runs another caller's work.</li>
  *   <li>A worker of the pool, once nothing of its own submission is claimable, runs any queued task,
- *       the task in its own run-next slot and those in its local queue: it must keep the pool moving,
- *       or a nested join on a busy pool could wait for work that only it could run (an
- *       {@code execute} it made before it waited sits in that slot or queue).</li>
+ *       the tasks in its local queue and then the one in its run-next slot (oldest first), then steals
+ *       from the other workers' local work: it must keep the pool moving, or a nested join on a busy
+ *       pool could wait for work that only it could run (an {@code execute} it made before it waited
+ *       sits in that slot or queue), or for a subtask that sits behind a worker which is itself
+ *       blocked.</li>
  *   <li>A wait for a submission one of whose tasks is running on the waiting thread's own stack (a
  *       task joining its own future, directly or through nested helping) can never end: it is refused
  *       with an {@link IllegalStateException} instead of hanging.</li>
@@ -47,6 +50,10 @@ final class Helping {
     claim.outer = below != null ? below : worker != null ? worker.run : null;
     INNERMOST.set(claim);
     try {
+      if (worker != null && completion instanceof LocalTask
+          && worker.runNext.remove((LocalTask) completion)) { // its own subtask, still in its slot
+        pool.runner.runLocal((LocalTask) completion, claim, false);
+      }
       if (completion instanceof RangeCompletion) { // its own tasks, wherever its slots sit in the queue
         RangeCompletion entry = (RangeCompletion) completion;
         entry.countWaiter();
@@ -57,9 +64,12 @@ final class Helping {
         if (taken == 0 && worker != null) {
           taken = pool.poll(claim, null);
           if (taken == 0) {
-            Runnable local = worker.runNext.take();
-            if (local != null || (local = worker.localQueue.poll()) != null) {
-              pool.runner.runLocal(local, false);
+            // Its own local work oldest first (the run-next task is the newest), so a subtask forked
+            // before another one runs before it: a join stops helping once its own subtask is done.
+            Runnable local = worker.localQueue.poll();
+            if (local != null || (local = worker.runNext.take()) != null
+                || (local = pool.stealLocal(worker)) != null) {
+              pool.runner.runLocal(local, claim, false);
               continue;
             }
           }

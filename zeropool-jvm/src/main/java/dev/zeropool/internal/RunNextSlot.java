@@ -5,7 +5,8 @@ import java.lang.invoke.VarHandle;
 
 /**
  * A worker's local work: one "run next" place for a {@code Runnable} that the worker itself submitted
- * through {@code execute} (a coroutine resuming another, a task handing off to the next step).
+ * through {@code execute} (a coroutine resuming another, a task handing off to the next step) or a
+ * {@link LocalTask} it submitted through {@code submitTask} (a task forking a subtask).
  *
  * <p>Why: a worker that dispatches follow-up work is usually about to finish its current task, so the
  * follow-up can run on the same core with warm caches, without a trip through the shared queue and
@@ -14,9 +15,9 @@ import java.lang.invoke.VarHandle;
  * <h2>Invariant</h2>
  * The slot holds at most one task, and a task leaves it exactly once: taken by the owner
  * ({@link #take}, an atomic swap), stolen by another worker ({@link #steal}, a CAS from that exact
- * task), or displaced by the owner's next local submission ({@link #put} returns it, and the caller
- * moves it to the shared queue). Every exit is an atomic read-modify-write of the slot, so two of them
- * can never return the same task.
+ * task), taken back by a thread that waits for it ({@link #remove}, the same CAS), or displaced by the
+ * owner's next local submission ({@link #put} returns it, and the caller moves it to the local queue).
+ * Every exit is an atomic read-modify-write of the slot, so two of them can never return the same task.
  *
  * <h2>Fairness</h2>
  * The owner bounds how many local tasks it runs in a row before it looks at the shared queue (see
@@ -51,6 +52,11 @@ final class RunNextSlot {
   Runnable steal() {
     Runnable r = task;
     return r != null && TASK.compareAndSet(this, r, null) ? r : null;
+  }
+
+  /** Any thread: takes {@code expected} if the slot holds exactly it; false otherwise. */
+  boolean remove(Runnable expected) {
+    return task == expected && TASK.compareAndSet(this, expected, null);
   }
 
   boolean isEmpty() {

@@ -137,7 +137,7 @@ final class StarvationWatchdog implements Runnable {
           return;
         }
         temporaryProgress.incrementAndGet();
-        pool.runner.runLocal(stolen);
+        pool.runner.runLocal(stolen, run, true);
       }
     } finally {
       temporaryThreads.remove(Thread.currentThread());

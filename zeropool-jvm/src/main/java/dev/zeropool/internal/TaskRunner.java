@@ -67,6 +67,11 @@ final class TaskRunner {
         completion = (Completion) run.completion(next);
         run.release(next);
         unaccounted = true;
+        if (params instanceof LocalTask && completion == null) { // a worker's submitTask, spilled here
+          completion = (LocalTask) params;
+          fn = ((LocalTask) params).fn;
+          params = ((LocalTask) params).params;
+        }
         if (completion != current) { // a range slot has none, so it also ends the group before it
           int done = finished;
           finished = 0;
@@ -268,6 +273,11 @@ final class TaskRunner {
    * a task that nobody else can hear about, the thread's uncaught-exception handler).
    */
   void notStarted(Object fn, Object params, Completion completion, Throwable reason, boolean report) {
+    if (params instanceof LocalTask && completion == null) { // a worker's submitTask, as a local entry
+      LocalTask task = (LocalTask) params;
+      notStarted(task.fn, task.params, task, reason, report);
+      return;
+    }
     if (fn == RangeCompletion.SLOT) {
       RangeCompletion entry = (RangeCompletion) params;
       entry.pool.queuedRangeSlots.decrement();
@@ -298,16 +308,18 @@ final class TaskRunner {
     }
   }
 
-  /** Runs a task taken from a run-next slot (an {@code execute} task, with no completion). */
-  void runLocal(Runnable task) {
-    runLocal(task, true);
-  }
-
   /**
-   * Runs a run-next task; {@code clearInterrupts} is false for a waiter that runs it while it helps
-   * (an interrupt then belongs to the wait, not to a leftover of an earlier task).
+   * Runs a task taken from a run-next slot or a local queue: an {@code execute} task, or a worker's
+   * {@code submitTask} ({@link LocalTask}). {@code level} is the thread's claim at this nesting level
+   * (it records a {@code LocalTask} as running, for {@link Helping}'s self-wait check);
+   * {@code clearInterrupts} is false for a waiter that runs it while it helps (an interrupt then belongs
+   * to the wait, not to a leftover of an earlier task).
    */
-  void runLocal(Runnable task, boolean clearInterrupts) {
+  void runLocal(Runnable task, RunClaim level, boolean clearInterrupts) {
+    if (task instanceof LocalTask) {
+      runLocalTask((LocalTask) task, level, clearInterrupts);
+      return;
+    }
     if (lifecycle.isStopping()) {
       notStarted(WorkerPool.RUN_RUNNABLE, task, null, new CancellationException(lifecycle.stopReason()), true);
       if (metrics != null) {
@@ -328,6 +340,45 @@ final class TaskRunner {
       if (error instanceof ThreadDeath) {
         throw error;
       }
+    }
+  }
+
+  /** {@link #runLocal} for a worker's {@code submitTask}: its outcome goes to its own future. */
+  @SuppressWarnings("removal")
+  private void runLocalTask(LocalTask task, RunClaim level, boolean clearInterrupts) {
+    if (lifecycle.isStopping()) {
+      notStarted(task.fn, task.params, task, new CancellationException(lifecycle.stopReason()), true);
+      if (metrics != null) {
+        metrics.tasksCancelled(1);
+      }
+      return;
+    }
+    if (task.shouldSkip()) {
+      task.taskSkipped();
+      finish(task, 1, 0, 1);
+      return;
+    }
+    if (clearInterrupts) {
+      clearLeftoverInterrupt();
+    }
+    Completion outerRunning = level.running;
+    level.running = task;
+    int completed = 0;
+    ThreadDeath death = null;
+    try {
+      task.fn.run(task.params);
+      completed = 1;
+    } catch (Throwable error) {
+      taskFailed(task.fn, task.params, task, error, true);
+      if (error instanceof ThreadDeath) {
+        death = (ThreadDeath) error;
+      }
+    } finally {
+      level.running = outerRunning;
+      finish(task, 1, completed, 0);
+    }
+    if (death != null) {
+      throw death;
     }
   }
 

@@ -105,7 +105,7 @@ final class Worker implements Runnable {
         if (local != null) {
           localStreak++;
           tookWork();
-          pool.runner.runLocal(local);
+          pool.runner.runLocal(local, run, true);
           continue;
         }
         localStreak = 0;
@@ -113,7 +113,7 @@ final class Worker implements Runnable {
           localQueueTurn = false;
           if ((local = localQueue.poll()) != null) {
             tookWork();
-            pool.runner.runLocal(local);
+            pool.runner.runLocal(local, run, true);
             continue;
           }
         }
@@ -129,7 +129,7 @@ final class Worker implements Runnable {
         if ((local = localQueue.poll()) != null || (local = runNext.take()) != null
             || (local = pool.stealLocal(this)) != null) {
           tookWork();
-          pool.runner.runLocal(local);
+          pool.runner.runLocal(local, run, true);
           continue;
         }
         if (!pool.parking.awaitWork(this, pool)) {

@@ -1,5 +1,6 @@
 package dev.zeropool.internal;
 
+import dev.zeropool.CancellationToken;
 import dev.zeropool.FailureHandler;
 import dev.zeropool.PoolCounters;
 import dev.zeropool.PoolMetrics;
@@ -26,8 +27,9 @@ import java.util.concurrent.atomic.LongAdder;
  *       queue first and from the background queue only when the foreground is empty (strict priority),
  *       in runs ({@link #MAX_RUN} at most, fewer as a queue empties, see {@link QueueSegment#tryTake}),
  *       counted down once per run.</li>
- *   <li>{@code execute} called on a worker of this pool puts the task in that worker's run-next slot
- *       ({@link RunNextSlot}): the worker runs it next, idle workers may steal it. A task it displaces
+ *   <li>{@code execute} and foreground {@code submitTask} called on a worker of this pool put the task
+ *       in that worker's run-next slot ({@link RunNextSlot}; a {@code submitTask} as a
+ *       {@link LocalTask}, which is also its future): the worker runs it next, idle workers may steal it. A task it displaces
  *       goes to the worker's {@link LocalQueue}; a full local queue moves its older half to the shared
  *       foreground queue in one claim.</li>
  *   <li>Right before a task starts, its submission's cancellation and the pool's stop are checked.</li>
@@ -170,6 +172,30 @@ public final class WorkerPool {
     if (w == null || lifecycle.isShutdown()) {
       return submit(RUN_RUNNABLE, task, null, false);
     }
+    runNextLocally(w, task);
+    return true;
+  }
+
+  /**
+   * Submits one task and returns its future: from a worker of this pool (foreground tier only), into
+   * that worker's run-next slot as a {@link LocalTask}, like {@link #execute}; from any other thread,
+   * or for the background tier, through the shared queue.
+   *
+   * @return the task's future, or null if the pool is shut down (the task was not accepted)
+   */
+  public Completion submitTask(TaskFn<?> fn, Object params, boolean inBackground, CancellationToken token) {
+    Worker w = inBackground ? null : Worker.current(this);
+    if (w == null || lifecycle.isShutdown()) {
+      Completion completion = new Completion(this, 1, inBackground, token);
+      return submit(fn, params, completion, inBackground) ? completion : null;
+    }
+    LocalTask task = new LocalTask(this, fn, params, token);
+    runNextLocally(w, task);
+    return task;
+  }
+
+  /** Puts {@code task} in worker {@code w}'s run-next slot (called on {@code w}'s thread). */
+  private void runNextLocally(Worker w, Runnable task) {
     if (metrics != null) {
       metrics.tasksSubmitted(1);
     }
@@ -178,7 +204,6 @@ public final class WorkerPool {
       queueLocally(w, displaced);
     }
     parking.signalWork(); // so an idle worker can steal it if this one stays busy; skipped while one spins
-    return true;
   }
 
   /**
@@ -198,7 +223,7 @@ public final class WorkerPool {
       Arrays.fill(spill, 0, taken, null); // they are in the shared queue now: the buffer must not keep them reachable
       if (refused != null) {
         for (Object accepted : refused) {
-          runner.runLocal((Runnable) accepted);
+          runner.runLocal((Runnable) accepted, w.run, true);
         }
       }
     }
@@ -498,6 +523,11 @@ public final class WorkerPool {
 
   private void handBack(Object fn, Object params, Completion completion, String reason, boolean report,
       List<Runnable> into) {
+    if (params instanceof LocalTask && completion == null) { // a worker's submitTask, as a local entry
+      LocalTask task = (LocalTask) params;
+      handBack(task.fn, task.params, task, reason, report, into);
+      return;
+    }
     runner.notStarted(fn, params, completion, new CancellationException(reason), report);
     into.add(NotStarted.of(fn, params, completion));
   }

@@ -220,11 +220,67 @@ class TaskRunnerTest {
     assertTrue(allFree(segment));
   }
 
+  /**
+   * A worker's {@code submitTask} that overflowed its local queue rides the shared queue as an
+   * {@code execute} entry; run or handed back, it still ends its own future.
+   */
+  @Test
+  void aSpilledLocalTaskInARunEndsItsOwnFutureWhetherItRunsOrIsHandedBack() {
+    LocalTask stops = new LocalTask(null, p -> {
+      ran.add(p);
+      lifecycle.stop("stopped by the first task");
+    }, "first", null);
+    // The second is the one that meets the stop, the third is handed back with the rest of the run.
+    LocalTask second = new LocalTask(null, record, "second", null);
+    LocalTask third = new LocalTask(null, record, "third", null);
+    QueueSegment segment = new QueueSegment(4);
+    for (LocalTask task : new LocalTask[] {stops, second, third}) {
+      segment.fillOne(segment.tryClaim(1) >>> QueueSegment.COUNT_BITS, WorkerPool.RUN_RUNNABLE, task, null);
+    }
+    long taken = segment.tryTake(3, 1, null);
+    run.set(segment, taken >>> QueueSegment.COUNT_BITS, 3);
+    runner.runClaimed(run, false);
+    assertEquals(List.of("first"), ran);
+    assertTrue(stops.isDone());
+    assertNull(stops.failure());
+    for (LocalTask handedBack : new LocalTask[] {second, third}) {
+      assertTrue(handedBack.isDone());
+      assertInstanceOf(CancellationException.class, handedBack.failure().getCause());
+    }
+    assertEquals(1, completed.sum());
+    assertEquals(2, cancelled.sum());
+    assertTrue(allFree(segment));
+  }
+
+  @Test
+  void aLocalTaskRecordsItselfAsRunningAndEndsItsFuture() {
+    RunClaim level = new RunClaim();
+    Completion outer = new Completion(null, 1, false, null);
+    level.running = outer;
+    List<Completion> runningWhileItRan = new ArrayList<>();
+    LocalTask failing = new LocalTask(null, p -> {
+      runningWhileItRan.add(level.running);
+      throw new IllegalStateException("task failure");
+    }, null, null);
+    runner.runLocal(failing, level, true);
+    assertEquals(List.of(failing), runningWhileItRan, "what a wait for its own future checks");
+    assertSame(outer, level.running, "the level's own running task is back");
+    assertEquals("task failure", failing.failure().getCause().getMessage());
+    assertEquals(1, handled.size());
+    assertEquals(0, completed.sum());
+    lifecycle.stop("stopping");
+    LocalTask late = new LocalTask(null, record, "late", null);
+    runner.runLocal(late, level, true);
+    assertEquals(List.of(), ran);
+    assertInstanceOf(CancellationException.class, late.failure().getCause());
+    assertEquals(1, cancelled.sum());
+  }
+
   @Test
   void aRunNextTaskDoesNotStartOnceThePoolIsStopping() {
     AtomicInteger runs = new AtomicInteger();
     lifecycle.stop("stopping");
-    runner.runLocal(runs::incrementAndGet);
+    runner.runLocal(runs::incrementAndGet, new RunClaim(), true);
     assertEquals(0, runs.get());
     assertEquals(1, cancelled.sum());
     assertEquals(1, handled.size(), "an execute task has no future: the failure handler hears of it");

@@ -1,0 +1,40 @@
+package dev.zeropool.internal;
+
+import dev.zeropool.CancellationToken;
+import dev.zeropool.TaskFn;
+
+/**
+ * A task that a worker submitted with {@code submitTask} to its own pool: the task's future, and the
+ * entry that waits in the worker's run-next slot or local queue (see {@link WorkerPool#submitLocal}).
+ *
+ * <p>Why one object: a worker that submits a subtask and joins it (the fork-join pattern) should pay
+ * for neither the shared queue nor a wake-up, and should run the subtask itself when nobody took it
+ * (see {@link Helping}). Being both the future and the local entry keeps that path at one allocation,
+ * as the shared path is.
+ *
+ * <p>Invariant: the pool never calls {@link #run()}. Wherever a local entry is run or handed back
+ * ({@link TaskRunner#runLocal}, a run from the shared queue after a spill, {@code shutdownNow}), the
+ * pool recognizes this type and treats it as the task {@code fn(params)} with this completion, so the
+ * future always ends: with the task's outcome, or failed when the task never starts.
+ */
+final class LocalTask extends Completion implements Runnable {
+
+  final TaskFn<Object> fn;
+  final Object params;
+
+  @SuppressWarnings("unchecked")
+  LocalTask(WorkerPool pool, TaskFn<?> fn, Object params, CancellationToken token) {
+    super(pool, 1, false, token);
+    this.fn = (TaskFn<Object>) fn;
+    this.params = params;
+  }
+
+  /**
+   * Not for calling: the pool runs this task through its {@link TaskRunner}, which records the outcome
+   * in this future. Running it from anywhere else would run the task twice.
+   */
+  @Override
+  public void run() {
+    throw new UnsupportedOperationException("a pool's local task is run by that pool: " + this);
+  }
+}
