@@ -150,10 +150,15 @@ public class ForkJoinRecursionBenchmark {
     return fibZeroPool(pool, FIB_N);
   }
 
+  /**
+   * The root runs on a worker, as {@code ForkJoinPool.invoke} runs it: a timed wait from outside the
+   * pool only parks, where {@code join()} would run the root on the calling thread, whose forks would
+   * then go through the shared queue.
+   */
   @Benchmark
-  public long fibZeroPoolSubmitTask() {
+  public long fibZeroPoolSubmitTask() throws Exception {
     FibPart root = new FibPart(pool, FIB_N);
-    pool.submitTask(FIB_PART, root).join();
+    pool.submitTask(FIB_PART, root).await(1, TimeUnit.MINUTES);
     return root.value;
   }
 
@@ -178,9 +183,10 @@ public class ForkJoinRecursionBenchmark {
    * The cost of the fork-join machinery itself: a task on a worker forks an empty subtask and joins it,
    * 1000 times, so each join finds its subtask still waiting where the fork left it.
    */
+  /** The root runs on a worker (see {@link #fibZeroPoolSubmitTask}). */
   @Benchmark
-  public void forkThenJoinZeroPool() {
-    pool.submitTask(FORK_THEN_JOIN, pool).join();
+  public boolean forkThenJoinZeroPool() throws Exception {
+    return pool.submitTask(FORK_THEN_JOIN, pool).await(1, TimeUnit.MINUTES);
   }
 
   static final class Nothing extends RecursiveAction {
