@@ -1,5 +1,7 @@
 package dev.zeropool.samples;
 
+import dev.zeropool.TaskFn;
+import dev.zeropool.TaskFuture;
 import dev.zeropool.ZeroPool;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -7,7 +9,8 @@ import java.util.SplittableRandom;
 /**
  * Recursive divide and conquer with {@link ZeroPool#join}: a parallel quicksort and fib. The caller
  * runs one side and helps only with work forked below it; joins nest to any depth without blocking
- * a worker while work of its own scope is waiting.
+ * a worker while work of its own scope is waiting. Last, the same fib in the {@code RecursiveTask}
+ * shape with task handles: {@code submitTask} one side from a worker, compute the other, join.
  */
 public final class RecursiveJoin {
 
@@ -57,6 +60,37 @@ public final class RecursiveJoin {
     return n < 2 ? n : fibSequential(n - 1) + fibSequential(n - 2);
   }
 
+  /** One part of the task-handle fib: its argument, its pool and, once it ran, its value. */
+  static final class FibPart {
+    final ZeroPool pool;
+    final int n;
+    long value;
+
+    FibPart(ZeroPool pool, int n) {
+      this.pool = pool;
+      this.n = n;
+    }
+  }
+
+  static final TaskFn<FibPart> FIB_PART = RecursiveJoin::fibBySubtasks;
+
+  /**
+   * Forks one side with {@code submitTask}: on a worker the subtask waits in that worker's own slot,
+   * where an idle worker may steal it; the join below runs it in place if nobody did.
+   */
+  static void fibBySubtasks(FibPart part) {
+    if (part.n < 20) {
+      part.value = fibSequential(part.n);
+      return;
+    }
+    FibPart first = new FibPart(part.pool, part.n - 1);
+    TaskFuture forked = part.pool.submitTask(FIB_PART, first);
+    FibPart second = new FibPart(part.pool, part.n - 2);
+    fibBySubtasks(second);
+    forked.join();
+    part.value = first.value + second.value;
+  }
+
   /** Runs the sample on {@code pool}. */
   public static void run(ZeroPool pool) {
     int[] data = new SplittableRandom(42).ints(1_000_000).toArray();
@@ -65,5 +99,8 @@ public final class RecursiveJoin {
     quicksort(pool, data, 0, data.length);
     System.out.println("join: parallel quicksort of 1 000 000 ints sorted = " + Arrays.equals(data, expected)
         + "; fib(30) = " + fib(pool, 30));
+    FibPart root = new FibPart(pool, 30);
+    pool.submitTask(FIB_PART, root).join();
+    System.out.println("submitTask + join: fib(30) = " + root.value);
   }
 }
