@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -325,6 +326,62 @@ class WorkerSubmitTaskTest {
       }, null)));
       Waits.open(done, "the subtask ran");
       assertInstanceOf(IllegalStateException.class, refused.get());
+    }
+  }
+
+  /**
+   * A subtask joined in place runs at its parent's nesting level; a wait inside it for the parent's own
+   * submission must still be refused, not hang.
+   */
+  @Test
+  void aSubtaskRunInPlaceThatWaitsForItsParentsSubmissionIsRefused() throws Exception {
+    try (ZeroPool pool = oneWorker()) {
+      AtomicReference<TaskFuture> parent = new AtomicReference<>();
+      AtomicReference<Throwable> refused = new AtomicReference<>();
+      CountDownLatch parentKnown = new CountDownLatch(1);
+      parent.set(pool.submitTask(o -> {
+        WaitsTest.awaitLatch(parentKnown);
+        pool.submitTask(p -> {
+          try {
+            parent.get().join();
+          } catch (Throwable t) {
+            refused.set(t);
+          }
+        }, null).join();
+      }, null));
+      parentKnown.countDown();
+      Waits.done(parent.get());
+      assertInstanceOf(IllegalStateException.class, refused.get());
+    }
+  }
+
+  @Test
+  void getOnAWorkerRunsItsSubtaskInPlaceUnlessInterrupted() throws Exception {
+    try (ZeroPool pool = oneWorker()) {
+      AtomicReference<Thread> subtaskThread = new AtomicReference<>();
+      AtomicReference<Thread> worker = new AtomicReference<>();
+      AtomicReference<Throwable> interruptedGet = new AtomicReference<>();
+      AtomicBoolean ranBeforeGetFailed = new AtomicBoolean();
+      pool.submitTask(o -> {
+        worker.set(Thread.currentThread());
+        try {
+          pool.submitTask(p -> subtaskThread.set(Thread.currentThread()), null).get();
+          AtomicBoolean ran = new AtomicBoolean();
+          TaskFuture second = pool.submitTask(p -> ran.set(true), null);
+          Thread.currentThread().interrupt();
+          try {
+            second.get();
+          } catch (InterruptedException e) {
+            interruptedGet.set(e);
+            ranBeforeGetFailed.set(ran.get());
+          }
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      }, null).join();
+      assertSame(worker.get(), subtaskThread.get());
+      assertInstanceOf(InterruptedException.class, interruptedGet.get());
+      assertFalse(ranBeforeGetFailed.get(), "an interrupted get() throws before it runs anything");
     }
   }
 

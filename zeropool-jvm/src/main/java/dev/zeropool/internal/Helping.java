@@ -23,7 +23,10 @@ package dev.zeropool.internal;
  * <h2>Nesting</h2>
  * A helped task may wait in turn. Each nesting level uses its own {@link RunClaim} (a spare one is
  * kept per thread, so helping allocates nothing in steady state) linked to the level below, which is
- * what rule 3 walks. The claim a level is using is never touched by a deeper level.
+ * what rule 3 walks. The claim a level is using is never touched by a deeper level. One exception
+ * keeps the fork-join pattern cheap: a worker's own subtask joined while still in its run-next slot
+ * runs at the current level ({@link #runIfStillInOwnSlot}); it records itself as that level's running
+ * task and keeps the one it replaced in {@link LocalTask#below}, and rule 3 walks that chain too.
  */
 final class Helping {
 
@@ -86,6 +89,24 @@ final class Helping {
     }
   }
 
+  /**
+   * The fork-join fast path: a worker that joins its own {@code submitTask} while the task still sits
+   * in its run-next slot takes it back and runs it at its current nesting level, without opening a
+   * helping level. Rule 3 has nothing to check (a task still in the slot is on no stack), and the run
+   * still records the task as running, for waits made inside it.
+   *
+   * @return true if the task ran here
+   */
+  static boolean runIfStillInOwnSlot(WorkerPool pool, LocalTask task) {
+    Worker worker = Worker.current(pool);
+    if (worker == null || !worker.runNext.remove(task)) {
+      return false;
+    }
+    RunClaim level = INNERMOST.get();
+    pool.runner.runLocal(task, level != null ? level : worker.run, false);
+    return true;
+  }
+
   /** Rule 3: throws if a task of {@code completion} is running on this thread's stack. */
   static void requireNotOwnTask(WorkerPool pool, Completion completion) {
     RunClaim level = INNERMOST.get();
@@ -94,9 +115,12 @@ final class Helping {
       level = worker != null ? worker.run : null;
     }
     for (; level != null; level = level.outer) {
-      if (level.running == completion) {
-        throw new IllegalStateException("a task waits for its own submission (" + completion
-            + "): it can never finish while it waits for itself");
+      for (Completion running = level.running; running != null;
+          running = running instanceof LocalTask ? ((LocalTask) running).below : null) {
+        if (running == completion) {
+          throw new IllegalStateException("a task waits for its own submission (" + completion
+              + "): it can never finish while it waits for itself");
+        }
       }
     }
   }

@@ -2,6 +2,7 @@ package dev.zeropool.internal;
 
 import dev.zeropool.CancellationToken;
 import dev.zeropool.TaskFn;
+import java.util.concurrent.ExecutionException;
 
 /**
  * A task that a worker submitted with {@code submitTask} to its own pool: the task's future, and the
@@ -21,12 +22,35 @@ final class LocalTask extends Completion implements Runnable {
 
   final TaskFn<Object> fn;
   final Object params;
+  /**
+   * While this task runs: what its nesting level was running before it (see {@link TaskRunner#runLocal}),
+   * so that {@link Helping}'s self-wait check sees both. Touched only by the running thread.
+   */
+  Completion below;
 
   @SuppressWarnings("unchecked")
   LocalTask(WorkerPool pool, TaskFn<?> fn, Object params, CancellationToken token) {
     super(pool, 1, false, token);
     this.fn = (TaskFn<Object>) fn;
     this.params = params;
+  }
+
+  /** On the worker that forked it, while nobody has taken it: runs it in place, then returns as joined. */
+  @Override
+  public void join() {
+    if (!isDone()) {
+      Helping.runIfStillInOwnSlot(pool, this);
+    }
+    super.join();
+  }
+
+  /** As {@link #join()}, for {@code get()}: an interrupted caller gets its {@link InterruptedException} first. */
+  @Override
+  public Void get() throws InterruptedException, ExecutionException {
+    if (!isDone() && !Thread.currentThread().isInterrupted()) {
+      Helping.runIfStillInOwnSlot(pool, this);
+    }
+    return super.get();
   }
 
   /**

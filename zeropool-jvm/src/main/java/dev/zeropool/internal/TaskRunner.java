@@ -361,7 +361,7 @@ final class TaskRunner {
     if (clearInterrupts) {
       clearLeftoverInterrupt();
     }
-    Completion outerRunning = level.running;
+    task.below = level.running; // kept, so a wait inside the task still sees what the level was running
     level.running = task;
     int completed = 0;
     ThreadDeath death = null;
@@ -374,7 +374,8 @@ final class TaskRunner {
         death = (ThreadDeath) error;
       }
     } finally {
-      level.running = outerRunning;
+      level.running = task.below;
+      task.below = null;
       finish(task, 1, completed, 0);
     }
     if (death != null) {
