@@ -138,7 +138,9 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
    * Submits one task. Called on a worker of this pool (a task forking a subtask), the task waits in
    * that worker's own local work, ahead of the shared queue, and idle workers steal it; a worker that
    * then joins it runs it in place if nobody has (the {@code RecursiveTask} shape, without the shared
-   * queue or a wake-up).
+   * queue or a wake-up). A {@code join()} from outside the pool may run the task on the calling thread
+   * (it helps), so the root of a recursive split, whose forks should start on a worker, is better
+   * waited for with a timed {@link TaskFuture#await}, which from outside only parks.
    *
    * <pre>{@code TaskFuture f = pool.submitTask(SQUARE, new Square(7)); f.join();}</pre>
    *

@@ -5,6 +5,7 @@ import dev.zeropool.TaskFuture;
 import dev.zeropool.ZeroPool;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Recursive divide and conquer with {@link ZeroPool#join}: a parallel quicksort and fib. The caller
@@ -92,7 +93,7 @@ public final class RecursiveJoin {
   }
 
   /** Runs the sample on {@code pool}. */
-  public static void run(ZeroPool pool) {
+  public static void run(ZeroPool pool) throws InterruptedException {
     int[] data = new SplittableRandom(42).ints(1_000_000).toArray();
     int[] expected = data.clone();
     Arrays.sort(expected);
@@ -100,7 +101,9 @@ public final class RecursiveJoin {
     System.out.println("join: parallel quicksort of 1 000 000 ints sorted = " + Arrays.equals(data, expected)
         + "; fib(30) = " + fib(pool, 30));
     FibPart root = new FibPart(pool, 30);
-    pool.submitTask(FIB_PART, root).join();
-    System.out.println("submitTask + join: fib(30) = " + root.value);
+    // A timed wait from outside the pool only parks (a join could run the root right here), so the
+    // root, and every fork below it, starts on a worker.
+    boolean done = pool.submitTask(FIB_PART, root).await(1, TimeUnit.MINUTES);
+    System.out.println("submitTask + join: fib(30) = " + (done ? root.value : "not done in a minute"));
   }
 }
