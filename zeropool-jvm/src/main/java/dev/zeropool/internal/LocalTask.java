@@ -6,7 +6,7 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * A task that a worker submitted with {@code submitTask} to its own pool: the task's future, and the
- * entry that waits in the worker's run-next slot or local queue (see {@link WorkerPool#submitLocal}).
+ * entry that waits in the worker's run-next slot or local queue (see {@link WorkerPool#submitTask}).
  *
  * <p>Why one object: a worker that submits a subtask and joins it (the fork-join pattern) should pay
  * for neither the shared queue nor a wake-up, and should run the subtask itself when nobody took it
