@@ -53,9 +53,8 @@ final class Helping {
     claim.outer = below != null ? below : worker != null ? worker.run : null;
     INNERMOST.set(claim);
     try {
-      if (worker != null && completion instanceof LocalTask
-          && worker.runNext.remove((LocalTask) completion)) { // its own subtask, still in its slot
-        pool.runner.runLocal((LocalTask) completion, claim, false);
+      if (worker != null && completion instanceof LocalTask) {
+        runIfInSlot(pool, worker, (LocalTask) completion, claim);
       }
       if (completion instanceof RangeCompletion) { // its own tasks, wherever its slots sit in the queue
         RangeCompletion entry = (RangeCompletion) completion;
@@ -67,11 +66,10 @@ final class Helping {
         if (taken == 0 && worker != null) {
           taken = pool.poll(claim, null);
           if (taken == 0) {
-            // Its own local work oldest first (the run-next task is the newest), so a subtask forked
-            // before another one runs before it: a join stops helping once its own subtask is done.
-            Runnable local = worker.localQueue.poll();
-            if (local != null || (local = worker.runNext.take()) != null
-                || (local = pool.stealLocal(worker)) != null) {
+            // Its own local work oldest first, so a subtask forked before another one runs before it:
+            // a join stops helping once its own subtask is done.
+            Runnable local = worker.takeLocalOrSteal();
+            if (local != null) {
               pool.runner.runLocal(local, claim, false);
               continue;
             }
@@ -94,17 +92,20 @@ final class Helping {
    * in its run-next slot takes it back and runs it at its current nesting level, without opening a
    * helping level. Rule 3 has nothing to check (a task still in the slot is on no stack), and the run
    * still records the task as running, for waits made inside it.
-   *
-   * @return true if the task ran here
    */
-  static boolean runIfStillInOwnSlot(WorkerPool pool, LocalTask task) {
+  static void runIfStillInOwnSlot(WorkerPool pool, LocalTask task) {
     Worker worker = Worker.current(pool);
-    if (worker == null || !worker.runNext.remove(task)) {
-      return false;
+    if (worker != null) {
+      RunClaim level = INNERMOST.get();
+      runIfInSlot(pool, worker, task, level != null ? level : worker.run);
     }
-    RunClaim level = INNERMOST.get();
-    pool.runner.runLocal(task, level != null ? level : worker.run, false);
-    return true;
+  }
+
+  /** Runs {@code task} at {@code level} if it is still in {@code worker}'s run-next slot (the worker's own thread). */
+  private static void runIfInSlot(WorkerPool pool, Worker worker, LocalTask task, RunClaim level) {
+    if (worker.runNext.remove(task)) {
+      pool.runner.runLocal(task, level, false);
+    }
   }
 
   /** Rule 3: throws if a task of {@code completion} is running on this thread's stack. */

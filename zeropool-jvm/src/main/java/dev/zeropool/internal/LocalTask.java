@@ -28,6 +28,16 @@ final class LocalTask extends Completion implements Runnable {
    */
   Completion below;
 
+  /**
+   * {@return the {@code LocalTask} that a queue entry or local entry carries, or null}: a local entry
+   * moved to the shared queue, or handed back, rides as an {@code execute} task (handle
+   * {@link WorkerPool#RUN_RUNNABLE}, no completion) whose parameter is this object.
+   */
+  static LocalTask carriedBy(Object fn, Object params, Object completion) {
+    return fn == WorkerPool.RUN_RUNNABLE && completion == null && params instanceof LocalTask
+        ? (LocalTask) params : null;
+  }
+
   @SuppressWarnings("unchecked")
   LocalTask(WorkerPool pool, TaskFn<?> fn, Object params, CancellationToken token) {
     super(pool, 1, false, token);

@@ -67,10 +67,11 @@ final class TaskRunner {
         completion = (Completion) run.completion(next);
         run.release(next);
         unaccounted = true;
-        if (params instanceof LocalTask && completion == null) { // a worker's submitTask, spilled here
-          completion = (LocalTask) params;
-          fn = ((LocalTask) params).fn;
-          params = ((LocalTask) params).params;
+        LocalTask spilled = LocalTask.carriedBy(fn, params, completion); // a worker's submitTask
+        if (spilled != null) {
+          completion = spilled;
+          fn = spilled.fn;
+          params = spilled.params;
         }
         if (completion != current) { // a range slot has none, so it also ends the group before it
           int done = finished;
@@ -273,9 +274,9 @@ final class TaskRunner {
    * a task that nobody else can hear about, the thread's uncaught-exception handler).
    */
   void notStarted(Object fn, Object params, Completion completion, Throwable reason, boolean report) {
-    if (params instanceof LocalTask && completion == null) { // a worker's submitTask, as a local entry
-      LocalTask task = (LocalTask) params;
-      notStarted(task.fn, task.params, task, reason, report);
+    LocalTask carried = LocalTask.carriedBy(fn, params, completion); // a worker's submitTask
+    if (carried != null) {
+      notStarted(carried.fn, carried.params, carried, reason, report);
       return;
     }
     if (fn == RangeCompletion.SLOT) {
@@ -316,15 +317,15 @@ final class TaskRunner {
    * to the wait, not to a leftover of an earlier task).
    */
   void runLocal(Runnable task, RunClaim level, boolean clearInterrupts) {
-    if (task instanceof LocalTask) {
-      runLocalTask((LocalTask) task, level, clearInterrupts);
-      return;
-    }
-    if (lifecycle.isStopping()) {
+    if (lifecycle.isStopping()) { // a LocalTask's future fails too: notStarted recognizes it
       notStarted(WorkerPool.RUN_RUNNABLE, task, null, new CancellationException(lifecycle.stopReason()), true);
       if (metrics != null) {
         metrics.tasksCancelled(1);
       }
+      return;
+    }
+    if (task instanceof LocalTask) {
+      runLocalTask((LocalTask) task, level, clearInterrupts);
       return;
     }
     if (clearInterrupts) {
@@ -346,13 +347,6 @@ final class TaskRunner {
   /** {@link #runLocal} for a worker's {@code submitTask}: its outcome goes to its own future. */
   @SuppressWarnings("removal")
   private void runLocalTask(LocalTask task, RunClaim level, boolean clearInterrupts) {
-    if (lifecycle.isStopping()) {
-      notStarted(task.fn, task.params, task, new CancellationException(lifecycle.stopReason()), true);
-      if (metrics != null) {
-        metrics.tasksCancelled(1);
-      }
-      return;
-    }
     if (task.shouldSkip()) {
       task.taskSkipped();
       finish(task, 1, 0, 1);

@@ -78,6 +78,18 @@ final class Worker implements Runnable {
     return (long) PROGRESS.getOpaque(this);
   }
 
+  /**
+   * Owner only: its own local work oldest first (the local queue, then the run-next slot, whose task is
+   * the newest), else a task stolen from another worker's local work; null when there is none.
+   */
+  Runnable takeLocalOrSteal() {
+    Runnable local = localQueue.poll();
+    if (local == null && (local = runNext.take()) == null) {
+      local = pool.stealLocal(this);
+    }
+    return local;
+  }
+
   /** {@return the worker of {@code pool} running on the current thread, or null} */
   static Worker current(WorkerPool pool) {
     return pool.workerThreads.current();
@@ -126,8 +138,7 @@ final class Worker implements Runnable {
           pool.runner.runClaimed(run, true);
           continue;
         }
-        if ((local = localQueue.poll()) != null || (local = runNext.take()) != null
-            || (local = pool.stealLocal(this)) != null) {
+        if ((local = takeLocalOrSteal()) != null) {
           tookWork();
           pool.runner.runLocal(local, run, true);
           continue;

@@ -523,9 +523,9 @@ public final class WorkerPool {
 
   private void handBack(Object fn, Object params, Completion completion, String reason, boolean report,
       List<Runnable> into) {
-    if (params instanceof LocalTask && completion == null) { // a worker's submitTask, as a local entry
-      LocalTask task = (LocalTask) params;
-      handBack(task.fn, task.params, task, reason, report, into);
+    LocalTask carried = LocalTask.carriedBy(fn, params, completion); // a worker's submitTask
+    if (carried != null) {
+      handBack(carried.fn, carried.params, carried, reason, report, into);
       return;
     }
     runner.notStarted(fn, params, completion, new CancellationException(reason), report);
