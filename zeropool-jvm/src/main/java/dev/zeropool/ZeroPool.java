@@ -9,6 +9,7 @@ import dev.zeropool.internal.RangeCompletion;
 import dev.zeropool.internal.SpawnEntry;
 import dev.zeropool.internal.WorkerPool;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
@@ -393,14 +394,39 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
 
   /**
    * Runs every task and waits for all of them, as {@link java.util.concurrent.ExecutorService#invokeAll}.
+   * The tasks go to the workers as one batch, like {@link #submitBatch(TaskFn, List)}: one queue slot
+   * and one wake-up for all of them, claimed in chunks by the workers and by the calling thread, which
+   * runs the tasks no worker has claimed instead of waiting for them. An interrupt ends the wait with
+   * {@link InterruptedException} and cancels the unfinished tasks; so does one that reaches the
+   * calling thread while it runs a task, if the task lets it show.
    *
    * <pre>{@code List<Future<Integer>> sizes = pool.invokeAll(List.of(() -> 1, () -> 2));}</pre>
    *
    * @throws NullPointerException if {@code tasks} or one of its elements is null (nothing is submitted)
+   * @throws RejectedExecutionException if the pool is shut down and {@code tasks} is not empty
    */
   @Override
   public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
-    return super.invokeAll(requireTasks(tasks));
+    requireTasks(tasks);
+    Thread caller = Thread.currentThread();
+    List<Future<T>> futures = new ArrayList<>(tasks.size());
+    for (Callable<T> task : tasks) {
+      PoolFutureTask<T> future = new PoolFutureTask<>(task, core.spinNanos(), caller);
+      if (taskDecorator != null) {
+        decorate(future);
+      }
+      futures.add(future);
+    }
+    if (futures.isEmpty()) {
+      return futures;
+    }
+    RangeCompletion batch = new RangeCompletion(core, PoolFutureTask.RUN_IN_BATCH, null, futures,
+        futures.size(), false, null);
+    if (!core.submitRange(batch)) {
+      throw rejected();
+    }
+    PoolFutureTask.awaitBatch(batch, futures);
+    return futures;
   }
 
   /**

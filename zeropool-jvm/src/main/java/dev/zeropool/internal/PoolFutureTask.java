@@ -1,7 +1,11 @@
 package dev.zeropool.internal;
 
+import dev.zeropool.TaskFn;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 
 /**
@@ -22,6 +26,14 @@ import java.util.concurrent.FutureTask;
  * stays in the future), so a caller interrupted inside {@code invokeAll} still gets the exception the
  * {@code ExecutorService} contract promises. A task that swallows the interrupt hides it, as it would
  * on any thread. The timed {@code get} never runs the task inline: it could not keep its timeout.
+ *
+ * <h2>{@code invokeAll}</h2>
+ * The futures of one untimed {@code invokeAll} are the units of one batch ({@link RangeCompletion}):
+ * one queue slot for all of them instead of one per task, claimed in chunks by the workers and by the
+ * calling thread, which runs what no worker has claimed ({@link #RUN_IN_BATCH}, {@link #awaitBatch}).
+ * The interrupt rule is the same: an interrupt that reaches the caller while it runs tasks and that a
+ * task lets show ends the call with {@link InterruptedException}, and the unfinished tasks are
+ * cancelled.
  */
 public final class PoolFutureTask<T> extends FutureTask<T> {
 
@@ -44,14 +56,72 @@ public final class PoolFutureTask<T> extends FutureTask<T> {
    * keeps the undecorated path free of an extra store and fence.
    */
   private Runnable decorated;
+  /** The thread that called {@code invokeAll} for this task, or null for {@code submit}. */
+  private final Thread invoker;
+
+  /**
+   * The handle of an {@code invokeAll} batch's units: runs the task (decorated, if so) and, when the
+   * thread that called {@code invokeAll} runs it and it ends by throwing {@link InterruptedException},
+   * puts the interrupt it consumed back, so that the call's wait that follows throws.
+   */
+  public static final TaskFn<PoolFutureTask<?>> RUN_IN_BATCH = PoolFutureTask::runInBatch;
 
   /**
    * @param spinNanos how long {@link #get()} spins for a task that a worker is running before it
    *     parks (the pool's spin window)
    */
   public PoolFutureTask(Callable<T> callable, long spinNanos) {
+    this(callable, spinNanos, null);
+  }
+
+  /**
+   * @param invoker the thread calling {@code invokeAll} with this task (see {@link #RUN_IN_BATCH}), or null
+   */
+  public PoolFutureTask(Callable<T> callable, long spinNanos, Thread invoker) {
     super(callable);
     this.spinNanos = spinNanos;
+    this.invoker = invoker;
+  }
+
+  /**
+   * The wait of an untimed {@code invokeAll} whose futures were submitted as {@code batch}: runs on
+   * this thread the tasks no worker has claimed, waits for the others, and returns once every future
+   * is done. Tasks that will never start (a stop handed them back) have their futures cancelled.
+   *
+   * @throws InterruptedException if this thread is interrupted while it waits, or while it runs tasks
+   *     and a task lets the interrupt show; the unfinished tasks are then cancelled, as
+   *     {@code AbstractExecutorService} does
+   */
+  public static void awaitBatch(Completion batch, List<? extends Future<?>> futures) throws InterruptedException {
+    try {
+      batch.get();
+      if (Thread.interrupted()) {
+        throw new InterruptedException("interrupted during invokeAll; every task has finished, its outcome is in its future");
+      }
+    } catch (ExecutionException | CancellationException stopped) {
+      for (Future<?> future : futures) { // never started: a stop handed it back, or its decorator threw
+        if (!future.isDone()) {
+          future.cancel(false);
+        }
+      }
+    } catch (InterruptedException interrupted) {
+      for (Future<?> future : futures) { // a cancelled future's task never starts: unclaimed ones are no-ops
+        future.cancel(true);
+      }
+      throw interrupted;
+    }
+  }
+
+  private void runInBatch() {
+    Runnable inPlace = decorated;
+    if (inPlace != null) {
+      inPlace.run();
+    } else {
+      run();
+    }
+    if (failedByInterrupt && finishedBy == invoker && invoker == Thread.currentThread()) {
+      invoker.interrupt();
+    }
   }
 
   /** Makes {@link #get()} run {@code decorated} (which runs this task) instead of this task itself. */

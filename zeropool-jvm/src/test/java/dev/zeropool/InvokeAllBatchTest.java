@@ -1,0 +1,244 @@
+package dev.zeropool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code invokeAll} as one batch: the tasks are claimed in chunks by the workers and by the calling
+ * thread, every future ends (with its task's outcome, or cancelled when a stop or an interrupt means
+ * the task will never run), and each task runs at most once.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class InvokeAllBatchTest {
+
+  @Test
+  void everyTaskRunsOnceAndItsFutureHoldsItsOwnOutcome() throws Exception {
+    try (ZeroPool pool = ZeroPool.create(2)) {
+      int n = 1000;
+      AtomicIntegerArray runs = new AtomicIntegerArray(n);
+      List<Callable<Integer>> tasks = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int index = i;
+        tasks.add(() -> {
+          runs.incrementAndGet(index);
+          if (index % 97 == 0) {
+            throw new IllegalStateException("task " + index);
+          }
+          return index * 2;
+        });
+      }
+      List<Future<Integer>> futures = pool.invokeAll(tasks);
+      assertEquals(n, futures.size());
+      for (int i = 0; i < n; i++) {
+        assertEquals(1, runs.get(i), "runs of task " + i);
+        assertTrue(futures.get(i).isDone(), "future " + i);
+        if (i % 97 == 0) {
+          ExecutionException failed = assertThrows(ExecutionException.class, futures.get(i)::get);
+          assertEquals("task " + i, failed.getCause().getMessage());
+        } else {
+          assertEquals(i * 2, futures.get(i).get());
+        }
+      }
+    }
+  }
+
+  @Test
+  void manyCallersAtOnceEachGetTheirOwnResults() throws Exception {
+    try (ZeroPool pool = ZeroPool.create(2)) {
+      int callers = 4;
+      int rounds = 40;
+      int n = 300;
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      List<Thread> threads = new ArrayList<>();
+      for (int c = 0; c < callers; c++) {
+        int caller = c;
+        Thread t = new Thread(() -> {
+          try {
+            for (int round = 0; round < rounds; round++) {
+              AtomicIntegerArray runs = new AtomicIntegerArray(n);
+              List<Callable<Long>> tasks = new ArrayList<>();
+              for (int i = 0; i < n; i++) {
+                int index = i;
+                tasks.add(() -> {
+                  runs.incrementAndGet(index);
+                  return (long) caller * 1_000_000 + index;
+                });
+              }
+              List<Future<Long>> futures = pool.invokeAll(tasks);
+              for (int i = 0; i < n; i++) {
+                assertEquals(1, runs.get(i), "runs of task " + i);
+                assertEquals((long) caller * 1_000_000 + i, futures.get(i).get());
+              }
+            }
+          } catch (Throwable e) {
+            failure.compareAndSet(null, e);
+          }
+        });
+        threads.add(t);
+        t.start();
+      }
+      for (Thread t : threads) {
+        Waits.ended(t);
+      }
+      if (failure.get() != null) {
+        throw new AssertionError(failure.get());
+      }
+    }
+  }
+
+  @Test
+  void theCallerRunsTheTasksNoWorkerIsFreeFor() throws Exception {
+    try (ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build()) {
+      Gate gate = Gate.hold(pool);
+      try {
+        Thread caller = Thread.currentThread();
+        List<Callable<Boolean>> tasks = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+          tasks.add(() -> Thread.currentThread() == caller);
+        }
+        for (Future<Boolean> ranOnCaller : pool.invokeAll(tasks)) {
+          assertTrue(ranOnCaller.get());
+        }
+      } finally {
+        gate.release();
+      }
+    }
+  }
+
+  @Test
+  void aTaskOfAOneWorkerPoolCanInvokeAllOnThatPool() throws Exception {
+    try (ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build()) {
+      List<Callable<Integer>> inner = List.of(() -> 1, () -> 2, () -> 3);
+      Future<Integer> outer = pool.submit(() -> {
+        int sum = 0;
+        for (Future<Integer> f : pool.invokeAll(inner)) {
+          sum += f.get();
+        }
+        return sum;
+      });
+      assertEquals(6, outer.get(Waits.SECONDS, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void aStopDuringTheCallCancelsTheFuturesOfTasksThatNeverStart() throws Exception {
+    ZeroPool pool = ZeroPool.create(2);
+    int n = 200;
+    AtomicIntegerArray runs = new AtomicIntegerArray(n);
+    List<Callable<Integer>> tasks = new ArrayList<>();
+    tasks.add(() -> {
+      runs.incrementAndGet(0);
+      pool.shutdownNow();
+      return 0;
+    });
+    for (int i = 1; i < n; i++) {
+      int index = i;
+      tasks.add(() -> {
+        runs.incrementAndGet(index);
+        Thread.sleep(1);
+        return index;
+      });
+    }
+    List<Future<Integer>> futures = pool.invokeAll(tasks); // returns: nothing is left waiting
+    int cancelled = 0;
+    for (int i = 0; i < n; i++) {
+      Future<Integer> f = futures.get(i);
+      assertTrue(f.isDone(), "future " + i + " never ended");
+      if (f.isCancelled()) {
+        assertEquals(0, runs.get(i), "task " + i + " ran, yet its future is cancelled");
+        cancelled++;
+      } else {
+        assertEquals(1, runs.get(i), "runs of task " + i);
+      }
+    }
+    assertTrue(cancelled > 0, "the stop came first, so some tasks never started");
+    assertTrue(pool.awaitTermination(Waits.SECONDS, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void anInterruptEndsTheCallAndCancelsTheTasksStillRunning() throws Exception {
+    try (ZeroPool pool = ZeroPool.create(2)) {
+      // Two tasks of one unit each: the caller claims one and a worker the other (the batch counts the
+      // caller as one of the pool's two parties, so the second worker is not asked).
+      CountDownLatch allStarted = new CountDownLatch(2);
+      CountDownLatch interruptedOnWorker = new CountDownLatch(1);
+      Callable<String> blocker = () -> {
+        allStarted.countDown();
+        try {
+          Thread.sleep(TimeUnit.SECONDS.toMillis(Waits.SECONDS * 2));
+        } catch (InterruptedException e) {
+          if (Thread.currentThread().getName().contains("worker")) {
+            interruptedOnWorker.countDown(); // cancel(true) reached the task on its worker
+          }
+          throw e;
+        }
+        return "slept";
+      };
+      AtomicReference<Throwable> thrown = new AtomicReference<>();
+      Thread caller = new Thread(() -> {
+        try {
+          pool.invokeAll(List.of(blocker, blocker));
+        } catch (Throwable t) {
+          thrown.set(t);
+        }
+      });
+      caller.start();
+      Waits.open(allStarted, "the caller and a worker never ran a task each");
+      caller.interrupt();
+      Waits.ended(caller);
+      assertInstanceOf(InterruptedException.class, thrown.get());
+      Waits.open(interruptedOnWorker, "the task on the worker was not cancelled");
+    }
+  }
+
+  @Test
+  void anInterruptThatATaskLeavesOnTheCallerEndsTheCall() throws Exception {
+    try (ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build()) {
+      Gate gate = Gate.hold(pool); // the caller runs every task itself
+      try {
+        AtomicInteger ran = new AtomicInteger();
+        List<Callable<Integer>> tasks = List.of(() -> {
+          Thread.currentThread().interrupt(); // as an interrupt arriving while it runs would
+          return ran.incrementAndGet();
+        });
+        assertThrows(InterruptedException.class, () -> pool.invokeAll(tasks));
+        assertEquals(1, ran.get());
+        assertTrue(!Thread.currentThread().isInterrupted(), "the exception carries the interrupt");
+      } finally {
+        gate.release();
+      }
+    }
+  }
+
+  @Test
+  void theTaskDecoratorWrapsEveryTaskWhereverItRuns() throws Exception {
+    AtomicInteger decoratedRuns = new AtomicInteger();
+    TaskDecorator counting = task -> () -> {
+      decoratedRuns.incrementAndGet();
+      task.run();
+    };
+    try (ZeroPool pool = ZeroPool.builder().workers(2).taskDecorator(counting).build()) {
+      List<Callable<Integer>> tasks = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        tasks.add(() -> 1);
+      }
+      pool.invokeAll(tasks);
+      assertEquals(100, decoratedRuns.get(), "on the caller as on the workers");
+    }
+  }
+}
