@@ -407,6 +407,43 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
    */
   @Override
   public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+    List<Future<T>> futures = futuresOf(tasks);
+    if (!futures.isEmpty()) {
+      PoolFutureTask.awaitBatch(submitFutures(futures), futures, -1L);
+    }
+    return futures;
+  }
+
+  /**
+   * Runs every task and waits for all of them or the timeout, as
+   * {@link java.util.concurrent.ExecutorService#invokeAll(Collection, long, TimeUnit)}: one batch, like
+   * {@link #invokeAll(Collection)}, except that a calling thread outside the pool only waits (a task it
+   * ran could outlast the timeout); a worker of the pool helps between tasks until the timeout. When
+   * the timeout passes, the unfinished tasks are cancelled (those running are interrupted); with a
+   * timeout of zero or less nothing is submitted and every future is returned cancelled.
+   *
+   * <pre>{@code List<Future<Integer>> sizes = pool.invokeAll(tasks, 1, TimeUnit.SECONDS);}</pre>
+   *
+   * @throws NullPointerException if {@code tasks}, one of its elements or {@code unit} is null
+   * @throws RejectedExecutionException if the pool is shut down, {@code tasks} is not empty and the
+   *     timeout is positive
+   */
+  @Override
+  public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+      throws InterruptedException {
+    Objects.requireNonNull(unit, "unit");
+    List<Future<T>> futures = futuresOf(tasks);
+    long nanos = unit.toNanos(timeout);
+    if (nanos <= 0) {
+      futures.forEach(f -> f.cancel(false));
+    } else if (!futures.isEmpty()) {
+      PoolFutureTask.awaitBatch(submitFutures(futures), futures, nanos);
+    }
+    return futures;
+  }
+
+  /** The futures of an {@code invokeAll} call, one per task, decorated; nothing is submitted yet. */
+  private <T> List<Future<T>> futuresOf(Collection<? extends Callable<T>> tasks) {
     requireTasks(tasks);
     Thread caller = Thread.currentThread();
     List<Future<T>> futures = new ArrayList<>(tasks.size());
@@ -417,31 +454,17 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
       }
       futures.add(future);
     }
-    if (futures.isEmpty()) {
-      return futures;
-    }
+    return futures;
+  }
+
+  /** Submits {@code futures} as one batch whose units run them. */
+  private RangeCompletion submitFutures(List<? extends Future<?>> futures) {
     RangeCompletion batch = new RangeCompletion(core, PoolFutureTask.RUN_IN_BATCH, null, futures,
         futures.size(), false, null);
     if (!core.submitRange(batch)) {
       throw rejected();
     }
-    PoolFutureTask.awaitBatch(batch, futures);
-    return futures;
-  }
-
-  /**
-   * Runs every task and waits for all of them or the timeout, as
-   * {@link java.util.concurrent.ExecutorService#invokeAll(Collection, long, TimeUnit)}.
-   *
-   * <pre>{@code List<Future<Integer>> sizes = pool.invokeAll(tasks, 1, TimeUnit.SECONDS);}</pre>
-   *
-   * @throws NullPointerException if {@code tasks}, one of its elements or {@code unit} is null
-   */
-  @Override
-  public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
-      throws InterruptedException {
-    Objects.requireNonNull(unit, "unit");
-    return super.invokeAll(requireTasks(tasks), timeout, unit);
+    return batch;
   }
 
   /**

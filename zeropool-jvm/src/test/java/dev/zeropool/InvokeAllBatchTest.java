@@ -241,4 +241,106 @@ class InvokeAllBatchTest {
       assertEquals(100, decoratedRuns.get(), "on the caller as on the workers");
     }
   }
+
+  @Test
+  void aTimedCallThatFinishesInTimeReturnsEveryOutcome() throws Exception {
+    try (ZeroPool pool = ZeroPool.create(2)) {
+      int n = 500;
+      AtomicIntegerArray runs = new AtomicIntegerArray(n);
+      List<Callable<Integer>> tasks = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int index = i;
+        tasks.add(() -> {
+          runs.incrementAndGet(index);
+          return -index;
+        });
+      }
+      List<Future<Integer>> futures = pool.invokeAll(tasks, Waits.SECONDS, TimeUnit.SECONDS);
+      for (int i = 0; i < n; i++) {
+        assertEquals(1, runs.get(i), "runs of task " + i);
+        assertEquals(-i, futures.get(i).get());
+      }
+    }
+  }
+
+  @Test
+  void aTimedCallCancelsAndInterruptsTheTasksUnfinishedAtItsTimeout() throws Exception {
+    try (ZeroPool pool = ZeroPool.create(2)) {
+      CountDownLatch interrupted = new CountDownLatch(1);
+      Callable<String> blocker = () -> {
+        try {
+          Thread.sleep(TimeUnit.SECONDS.toMillis(Waits.SECONDS * 2));
+        } catch (InterruptedException e) {
+          interrupted.countDown();
+          throw e;
+        }
+        return "slept";
+      };
+      List<Future<String>> futures = pool.invokeAll(List.of(() -> "fast", blocker), 200, TimeUnit.MILLISECONDS);
+      assertEquals("fast", futures.get(0).get());
+      assertTrue(futures.get(1).isCancelled());
+      Waits.open(interrupted, "the task running at the timeout was not interrupted");
+    }
+  }
+
+  @Test
+  void aTimeoutOfZeroSubmitsNothingAndCancelsEveryFuture() throws Exception {
+    ZeroPool pool = ZeroPool.create(1);
+    pool.shutdown(); // not refused: nothing would be submitted anyway
+    AtomicInteger ran = new AtomicInteger();
+    List<Callable<Integer>> tasks = List.of(ran::incrementAndGet, ran::incrementAndGet);
+    for (Future<Integer> f : pool.invokeAll(tasks, 0, TimeUnit.SECONDS)) {
+      assertTrue(f.isCancelled());
+    }
+    assertEquals(0, ran.get());
+    assertTrue(pool.awaitTermination(Waits.SECONDS, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void anInterruptEndsATimedCallAndCancelsItsTasks() throws Exception {
+    try (ZeroPool pool = ZeroPool.create(2)) {
+      CountDownLatch started = new CountDownLatch(1);
+      CountDownLatch interruptedOnWorker = new CountDownLatch(1);
+      Callable<String> blocker = () -> {
+        started.countDown();
+        try {
+          Thread.sleep(TimeUnit.SECONDS.toMillis(Waits.SECONDS * 2));
+        } catch (InterruptedException e) {
+          interruptedOnWorker.countDown();
+          throw e;
+        }
+        return "slept";
+      };
+      AtomicReference<Throwable> thrown = new AtomicReference<>();
+      Thread caller = new Thread(() -> {
+        try {
+          pool.invokeAll(List.of(blocker), Waits.SECONDS * 2, TimeUnit.SECONDS);
+        } catch (Throwable t) {
+          thrown.set(t);
+        }
+      });
+      caller.start();
+      Waits.open(started, "the task never started");
+      Waits.state(caller, Thread.State.TIMED_WAITING);
+      caller.interrupt();
+      Waits.ended(caller);
+      assertInstanceOf(InterruptedException.class, thrown.get());
+      Waits.open(interruptedOnWorker, "the running task was not cancelled");
+    }
+  }
+
+  @Test
+  void aTaskOfAOneWorkerPoolCanMakeATimedCallOnThatPool() throws Exception {
+    try (ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build()) {
+      List<Callable<Integer>> inner = List.of(() -> 1, () -> 2, () -> 3);
+      Future<Integer> outer = pool.submit(() -> {
+        int sum = 0;
+        for (Future<Integer> f : pool.invokeAll(inner, Waits.SECONDS, TimeUnit.SECONDS)) {
+          sum += f.get();
+        }
+        return sum;
+      });
+      assertEquals(6, outer.get(Waits.SECONDS, TimeUnit.SECONDS));
+    }
+  }
 }

@@ -7,6 +7,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The future of {@code submit}/{@code invokeAll}: a {@link FutureTask} whose untimed {@link #get()}
@@ -28,9 +30,10 @@ import java.util.concurrent.FutureTask;
  * on any thread. The timed {@code get} never runs the task inline: it could not keep its timeout.
  *
  * <h2>{@code invokeAll}</h2>
- * The futures of one untimed {@code invokeAll} are the units of one batch ({@link RangeCompletion}):
+ * The futures of one {@code invokeAll} are the units of one batch ({@link RangeCompletion}):
  * one queue slot for all of them instead of one per task, claimed in chunks by the workers and by the
- * calling thread, which runs what no worker has claimed ({@link #RUN_IN_BATCH}, {@link #awaitBatch}).
+ * calling thread, which (untimed, or on a worker) runs what no worker has claimed ({@link #RUN_IN_BATCH},
+ * {@link #awaitBatch}).
  * The interrupt rule is the same: an interrupt that reaches the caller while it runs tasks and that a
  * task lets show ends the call with {@link InterruptedException}, and the unfinished tasks are
  * cancelled.
@@ -88,31 +91,43 @@ public final class PoolFutureTask<T> extends FutureTask<T> {
   }
 
   /**
-   * The wait of an untimed {@code invokeAll} whose futures were submitted as {@code batch}: runs on
-   * this thread the tasks no worker has claimed, waits for the others, and returns once every future
-   * is done. Tasks that will never start (a stop handed them back) have their futures cancelled.
+   * The wait of an {@code invokeAll} whose futures were submitted as {@code batch}; returns once every
+   * future is done. Untimed ({@code timeoutNanos < 0}), it runs on this thread the tasks no worker has
+   * claimed and waits for the others; timed, it waits as {@link Completion#get(long, TimeUnit)} does
+   * (helping only on a worker) and cancels, interrupting them, the tasks unfinished at the timeout.
+   * Tasks that will never start (a stop handed them back) have their futures cancelled.
    *
    * @throws InterruptedException if this thread is interrupted while it waits, or while it runs tasks
    *     and a task lets the interrupt show; the unfinished tasks are then cancelled, as
    *     {@code AbstractExecutorService} does
    */
-  public static void awaitBatch(Completion batch, List<? extends Future<?>> futures) throws InterruptedException {
+  public static void awaitBatch(Completion batch, List<? extends Future<?>> futures, long timeoutNanos)
+      throws InterruptedException {
     try {
-      batch.get();
+      if (timeoutNanos < 0) {
+        batch.get();
+      } else {
+        batch.get(timeoutNanos, TimeUnit.NANOSECONDS);
+      }
       if (Thread.interrupted()) {
         throw new InterruptedException("interrupted during invokeAll; every task has finished, its outcome is in its future");
       }
     } catch (ExecutionException | CancellationException stopped) {
-      for (Future<?> future : futures) { // never started: a stop handed it back, or its decorator threw
-        if (!future.isDone()) {
-          future.cancel(false);
-        }
-      }
+      cancelUnfinished(futures, false); // never started: a stop handed them back, or their decorator threw
+    } catch (TimeoutException late) {
+      cancelUnfinished(futures, true);
     } catch (InterruptedException interrupted) {
-      for (Future<?> future : futures) { // a cancelled future's task never starts: unclaimed ones are no-ops
-        future.cancel(true);
-      }
+      cancelUnfinished(futures, true);
       throw interrupted;
+    }
+  }
+
+  /** Cancels every future not done; a cancelled future's task never starts, so unclaimed ones stay no-ops. */
+  private static void cancelUnfinished(List<? extends Future<?>> futures, boolean interruptRunning) {
+    for (Future<?> future : futures) {
+      if (!future.isDone()) {
+        future.cancel(interruptRunning);
+      }
     }
   }
 
