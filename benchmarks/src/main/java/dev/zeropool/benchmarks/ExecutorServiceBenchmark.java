@@ -39,23 +39,25 @@ import org.openjdk.jmh.annotations.Warmup;
  * The three benchmark methods run the very same code on a different executor: ZeroPool, a fixed
  * {@code ThreadPoolExecutor} ({@link Executors#newFixedThreadPool}) and a {@code ForkJoinPool}, each with
  * one worker per available processor. The Callables are pre-allocated, so <em>alloc</em> is what each
- * executor allocates itself (ZeroPool and ThreadPoolExecutor: one {@code FutureTask} per call from
+ * executor allocates itself (ZeroPool: one 56-byte future per call, and for {@code INVOKE_ALL} one batch
+ * entry whose units run the futures; ThreadPoolExecutor: one {@code FutureTask} per call from
  * {@code AbstractExecutorService}; ForkJoinPool: its own task adapters) plus the boxed {@code Long}
  * results, which are the same for all three.
  *
- * <p>Latest results, quick mode (1 fork, 3 × 200 ms warm-up, 5 × 200 ms measurement, GC profiler), 2-core shared VM,
- * JDK 17, 2 workers; indicative only (other builds shared the machine). On this path ZeroPool is 1.5–1.9×
- * faster than ThreadPoolExecutor and close behind ForkJoinPool, within the error (a second run gave
- * 1.33 for SUBMIT_GET and 0.78 for INVOKE_ALL against ForkJoinPool):
+ * <p>Latest results: the full report of 2026-12-03 (fourth run; 2 forks, 5 × 1 s warm-up, 5 × 1 s
+ * measurement, GC profiler), 2-core shared VM in a noisy hour, JDK 17, 2 workers. {@code INVOKE_ALL}
+ * submits its tasks as one batch, which the calling thread helps run; {@code SUBMIT_GET} is within the
+ * error of ForkJoinPool (both switch between a ~75 µs and a ~150–250 µs mode on this VM; see
+ * {@code docs/benchmarks.md}):
  * <pre>
  * | workload | pool | score (ns/op) | ± error | vs best JDK peer | alloc (B/op) |
  * |---|---|---:|---:|---:|---:|
- * | api=SUBMIT_GET | forkJoinPool | 83,881 | 66,739 | 1.00 | 53,165 |
- * | api=SUBMIT_GET | zeroPool | 100,531 | 97,293 | 1.20 | 53,040 |
- * | api=SUBMIT_GET | threadPoolExecutor | 191,655 | 43,338 | 2.28 | 80,943 |
- * | api=INVOKE_ALL | forkJoinPool | 132,945 | 105,474 | 1.00 | 56,997 |
- * | api=INVOKE_ALL | zeroPool | 142,697 | 175,237 | 1.07 | 57,167 |
- * | api=INVOKE_ALL | threadPoolExecutor | 209,509 | 139,920 | 1.58 | 82,961 |
+ * | api=SUBMIT_GET | forkJoinPool | 97,892 | 48,978 | 1.00 | 53,061 |
+ * | api=SUBMIT_GET | zeroPool | 108,886 | 99,579 | 1.11 | 77,004 |
+ * | api=SUBMIT_GET | threadPoolExecutor | 237,113 | 11,812 | 2.42 | 80,264 |
+ * | api=INVOKE_ALL | zeroPool | 39,982 | 18,619 | 0.47 | 81,050 |
+ * | api=INVOKE_ALL | forkJoinPool | 85,711 | 9,069 | 1.00 | 56,993 |
+ * | api=INVOKE_ALL | threadPoolExecutor | 230,643 | 17,063 | 2.69 | 84,522 |
  * </pre>
  */
 @State(Scope.Benchmark)
