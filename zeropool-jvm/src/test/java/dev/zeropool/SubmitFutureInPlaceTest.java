@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,17 @@ class SubmitFutureInPlaceTest {
     assertFalse(queued.isDone());
     gate.release();
     assertEquals(1, queued.get(Waits.SECONDS, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void aStopDuringAnInPlaceRunNeitherCancelsTheTaskNorHandsItBack() throws Exception {
+    AtomicReference<List<Runnable>> handedBack = new AtomicReference<>();
+    Future<String> queued = pool.submit(() -> {
+      handedBack.set(pool.shutdownNow()); // its queue slot is still there: the caller runs it out of band
+      return "ran";
+    });
+    assertEquals("ran", queued.get(), "the task ran: its future keeps its value");
+    assertFalse(handedBack.get().contains(queued), "a task that started is not handed back as never started");
   }
 
   @Test

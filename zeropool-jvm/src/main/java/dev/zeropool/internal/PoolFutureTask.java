@@ -1,6 +1,8 @@
 package dev.zeropool.internal;
 
 import dev.zeropool.TaskFn;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -65,6 +67,18 @@ public final class PoolFutureTask<T> extends FutureTask<T> {
   private Runnable decorated;
   /** The thread that called {@code invokeAll} for this task, or null for {@code submit}. */
   private final Thread invoker;
+  /** Set once by a waiter that runs the task in place or by a stop that hands it back ({@link #take()}). */
+  private volatile boolean taken;
+
+  private static final VarHandle TAKEN;
+
+  static {
+    try {
+      TAKEN = MethodHandles.lookup().findVarHandle(PoolFutureTask.class, "taken", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /**
    * The handle of an {@code invokeAll} batch's units: runs the task (decorated, if so) and, when the
@@ -143,6 +157,19 @@ public final class PoolFutureTask<T> extends FutureTask<T> {
     }
   }
 
+  /**
+   * Takes this task out of band: for a waiter about to run it in place, or for a stop about to hand
+   * it back as never started. Only one of them gets it, so a stop never cancels and hands back a task
+   * that a waiter runs (its queue slot is still there while it runs). A worker that takes the task
+   * through its queue slot does not call this: the slot is then gone for the stop, and
+   * {@link FutureTask#run()} decides between that worker and a waiter.
+   *
+   * @return true for the first caller only
+   */
+  boolean take() {
+    return !taken && TAKEN.compareAndSet(this, false, true);
+  }
+
   /** Makes {@link #get()} run {@code decorated} (which runs this task) instead of this task itself. */
   public void runInPlaceAs(Runnable decorated) {
     this.decorated = decorated;
@@ -167,11 +194,13 @@ public final class PoolFutureTask<T> extends FutureTask<T> {
       if (Thread.interrupted()) {
         throw new InterruptedException();
       }
-      Runnable inPlace = decorated;
-      if (inPlace != null) {
-        inPlace.run();
-      } else {
-        run();
+      if (take()) {
+        Runnable inPlace = decorated;
+        if (inPlace != null) {
+          inPlace.run();
+        } else {
+          run();
+        }
       }
       boolean interruptLanded = Thread.interrupted();
       if (finishedBy == Thread.currentThread() && (interruptLanded || failedByInterrupt)) {

@@ -272,29 +272,35 @@ final class TaskRunner {
    * Tells everybody concerned that a task will never start: its completion fails and counts down; a
    * {@code submit} future is cancelled; the failure handler is told when {@code report} (or else, for
    * a task that nobody else can hear about, the thread's uncaught-exception handler).
+   *
+   * @return false if the task is not handed back after all: a {@code submit} future whose waiter took
+   *     it to run in place ({@link PoolFutureTask#take()}), so it has started or is about to
    */
-  void notStarted(Object fn, Object params, Completion completion, Throwable reason, boolean report) {
+  boolean notStarted(Object fn, Object params, Completion completion, Throwable reason, boolean report) {
     LocalTask carried = LocalTask.carriedBy(fn, params, completion); // a worker's submitTask
     if (carried != null) {
-      notStarted(carried.fn, carried.params, carried, reason, report);
-      return;
+      return notStarted(carried.fn, carried.params, carried, reason, report);
     }
     if (fn == RangeCompletion.SLOT) {
       RangeCompletion entry = (RangeCompletion) params;
       entry.pool.queuedRangeSlots.decrement();
       handBackRest(entry);
-      return;
+      return true;
     }
     if (completion != null) {
       completion.taskFailed(reason);
       completion.tasksDone(1);
     } else if (params instanceof Future) {
-      ((Future<?>) params).cancel(false); // a submit()/invokeAll() future: release its waiters
-      return;
+      if (params instanceof PoolFutureTask && !((PoolFutureTask<?>) params).take()) {
+        return false; // a waiter took it to run in place: it has started, or is about to
+      }
+      ((Future<?>) params).cancel(false); // a submit() future: release its waiters
+      return true;
     }
     if (report) {
       report((TaskFn<?>) fn, params, reason, true);
     }
+    return true;
   }
 
   /**

@@ -528,8 +528,9 @@ public final class WorkerPool {
       handBack(carried.fn, carried.params, carried, reason, report, into);
       return;
     }
-    runner.notStarted(fn, params, completion, new CancellationException(reason), report);
-    into.add(NotStarted.of(fn, params, completion));
+    if (runner.notStarted(fn, params, completion, new CancellationException(reason), report)) {
+      into.add(NotStarted.of(fn, params, completion));
+    }
   }
 
   /** Called by a worker's thread as it ends: normally, or by a throwable that escaped the worker loop. */
