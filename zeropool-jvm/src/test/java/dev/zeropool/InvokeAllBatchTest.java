@@ -343,4 +343,27 @@ class InvokeAllBatchTest {
       assertEquals(6, outer.get(Waits.SECONDS, TimeUnit.SECONDS));
     }
   }
+
+  @Test
+  void aTimedCallOnAWorkerStopsRunningTasksAtItsTimeout() throws Exception {
+    try (ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build()) {
+      int n = 50;
+      AtomicInteger ran = new AtomicInteger();
+      List<Callable<Integer>> slow = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        slow.add(() -> {
+          Thread.sleep(20);
+          return ran.incrementAndGet();
+        });
+      }
+      // The only worker makes the call, so it is the only thread that can run the tasks: without the
+      // deadline it would run all 50 (a second) before looking at the timeout.
+      Future<List<Future<Integer>>> call = pool.submit(() -> pool.invokeAll(slow, 100, TimeUnit.MILLISECONDS));
+      List<Future<Integer>> futures = call.get(Waits.SECONDS, TimeUnit.SECONDS);
+      long cancelled = futures.stream().filter(Future::isCancelled).count();
+      assertTrue(cancelled > 0, "the timeout passed with tasks unclaimed");
+      assertTrue(ran.get() < n, "ran " + ran.get() + " of " + n);
+      assertTrue(futures.stream().allMatch(Future::isDone), "every future ends with the call");
+    }
+  }
 }

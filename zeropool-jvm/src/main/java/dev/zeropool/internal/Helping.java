@@ -59,7 +59,7 @@ final class Helping {
       if (completion instanceof RangeCompletion) { // its own tasks, wherever its slots sit in the queue
         RangeCompletion entry = (RangeCompletion) completion;
         entry.countWaiter();
-        pool.runner.runRange(entry, claim, worker != null);
+        pool.runner.runRange(entry, claim, worker != null, timed, deadline); // a timed wait stops claiming at its deadline
       }
       while (!completion.isDone() && !(timed && System.nanoTime() - deadline >= 0)) {
         int taken = pool.poll(claim, completion);

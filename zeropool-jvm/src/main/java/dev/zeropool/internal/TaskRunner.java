@@ -148,6 +148,14 @@ final class TaskRunner {
    * this nesting level; it records the entry as running, for {@link Helping}'s self-wait check.
    */
   void runRange(RangeCompletion entry, RunClaim level, boolean onWorker) {
+    runRange(entry, level, onWorker, false, 0L);
+  }
+
+  /**
+   * {@link #runRange(RangeCompletion, RunClaim, boolean)} for a timed wait: when {@code timed}, claims
+   * no further chunk once {@code deadline} (a {@link System#nanoTime()} value) has passed.
+   */
+  void runRange(RangeCompletion entry, RunClaim level, boolean onWorker, boolean timed, long deadline) {
     long claimed = entry.claim();
     if (claimed == RangeCompletion.NONE) {
       return;
@@ -164,7 +172,8 @@ final class TaskRunner {
           handBackRest(entry);
           return;
         }
-      } while ((claimed = entry.claim()) != RangeCompletion.NONE);
+      } while (!(timed && System.nanoTime() - deadline >= 0)
+          && (claimed = entry.claim()) != RangeCompletion.NONE);
     } finally {
       level.running = outerRunning;
     }
