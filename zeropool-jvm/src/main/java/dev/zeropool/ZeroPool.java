@@ -419,9 +419,9 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
    * {@link java.util.concurrent.ExecutorService#invokeAll(Collection, long, TimeUnit)}: one batch, like
    * {@link #invokeAll(Collection)}, except that a calling thread outside the pool only waits (a task it
    * ran could outlast the timeout); a worker of the pool helps, and claims no further chunk of the
-   * tasks once the timeout has passed. When
-   * the timeout passes, the unfinished tasks are cancelled (those running are interrupted); with a
-   * timeout of zero or less nothing is submitted and every future is returned cancelled.
+   * tasks once the timeout has passed. When the timeout passes, the unfinished tasks are cancelled
+   * (those running are interrupted); with a timeout of zero or less nothing is submitted and every
+   * future is returned cancelled.
    *
    * <pre>{@code List<Future<Integer>> sizes = pool.invokeAll(tasks, 1, TimeUnit.SECONDS);}</pre>
    *

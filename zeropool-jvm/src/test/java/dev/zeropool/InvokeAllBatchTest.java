@@ -26,6 +26,55 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class InvokeAllBatchTest {
 
+  /**
+   * A task that counts itself started, then sleeps far longer than any test waits; when interrupted on a
+   * worker thread it counts {@code interruptedOnWorker} down (a {@code cancel(true)} reached it) and throws.
+   */
+  private static Callable<String> blocker(CountDownLatch started, CountDownLatch interruptedOnWorker) {
+    return () -> {
+      started.countDown();
+      try {
+        Thread.sleep(TimeUnit.SECONDS.toMillis(Waits.SECONDS * 2));
+      } catch (InterruptedException e) {
+        if (Thread.currentThread().getName().contains("worker")) {
+          interruptedOnWorker.countDown();
+        }
+        throw e;
+      }
+      return "slept";
+    };
+  }
+
+  /** An {@code invokeAll} made by a new thread; the returned reference receives what it threw. */
+  private static Thread callInANewThread(Callable<?> call, AtomicReference<Throwable> thrown) {
+    Thread caller = new Thread(() -> {
+      try {
+        call.call();
+      } catch (Throwable t) {
+        thrown.set(t);
+      }
+    });
+    caller.start();
+    return caller;
+  }
+
+  /** The sum of the results of 1 + 2 + 3 computed by {@code invokeAll} from inside a task of a one-worker pool. */
+  private static int sumFromInsideAOneWorkerPool(boolean timed) throws Exception {
+    try (ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build()) {
+      List<Callable<Integer>> inner = List.of(() -> 1, () -> 2, () -> 3);
+      Future<Integer> outer = pool.submit(() -> {
+        int sum = 0;
+        List<Future<Integer>> futures =
+            timed ? pool.invokeAll(inner, Waits.SECONDS, TimeUnit.SECONDS) : pool.invokeAll(inner);
+        for (Future<Integer> f : futures) {
+          sum += f.get();
+        }
+        return sum;
+      });
+      return outer.get(Waits.SECONDS, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void everyTaskRunsOnceAndItsFutureHoldsItsOwnOutcome() throws Exception {
     try (ZeroPool pool = ZeroPool.create(2)) {
@@ -122,17 +171,7 @@ class InvokeAllBatchTest {
 
   @Test
   void aTaskOfAOneWorkerPoolCanInvokeAllOnThatPool() throws Exception {
-    try (ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build()) {
-      List<Callable<Integer>> inner = List.of(() -> 1, () -> 2, () -> 3);
-      Future<Integer> outer = pool.submit(() -> {
-        int sum = 0;
-        for (Future<Integer> f : pool.invokeAll(inner)) {
-          sum += f.get();
-        }
-        return sum;
-      });
-      assertEquals(6, outer.get(Waits.SECONDS, TimeUnit.SECONDS));
-    }
+    assertEquals(6, sumFromInsideAOneWorkerPool(false));
   }
 
   @Test
@@ -177,27 +216,9 @@ class InvokeAllBatchTest {
       // caller as one of the pool's two parties, so the second worker is not asked).
       CountDownLatch allStarted = new CountDownLatch(2);
       CountDownLatch interruptedOnWorker = new CountDownLatch(1);
-      Callable<String> blocker = () -> {
-        allStarted.countDown();
-        try {
-          Thread.sleep(TimeUnit.SECONDS.toMillis(Waits.SECONDS * 2));
-        } catch (InterruptedException e) {
-          if (Thread.currentThread().getName().contains("worker")) {
-            interruptedOnWorker.countDown(); // cancel(true) reached the task on its worker
-          }
-          throw e;
-        }
-        return "slept";
-      };
+      Callable<String> blocker = blocker(allStarted, interruptedOnWorker);
       AtomicReference<Throwable> thrown = new AtomicReference<>();
-      Thread caller = new Thread(() -> {
-        try {
-          pool.invokeAll(List.of(blocker, blocker));
-        } catch (Throwable t) {
-          thrown.set(t);
-        }
-      });
-      caller.start();
+      Thread caller = callInANewThread(() -> pool.invokeAll(List.of(blocker, blocker)), thrown);
       Waits.open(allStarted, "the caller and a worker never ran a task each");
       caller.interrupt();
       Waits.ended(caller);
@@ -267,16 +288,9 @@ class InvokeAllBatchTest {
   void aTimedCallCancelsAndInterruptsTheTasksUnfinishedAtItsTimeout() throws Exception {
     try (ZeroPool pool = ZeroPool.create(2)) {
       CountDownLatch interrupted = new CountDownLatch(1);
-      Callable<String> blocker = () -> {
-        try {
-          Thread.sleep(TimeUnit.SECONDS.toMillis(Waits.SECONDS * 2));
-        } catch (InterruptedException e) {
-          interrupted.countDown();
-          throw e;
-        }
-        return "slept";
-      };
-      List<Future<String>> futures = pool.invokeAll(List.of(() -> "fast", blocker), 200, TimeUnit.MILLISECONDS);
+      Callable<String> blocker = blocker(new CountDownLatch(1), interrupted); // runs on a worker: the caller only waits
+      List<Future<String>> futures =
+          pool.invokeAll(List.of(() -> "fast", blocker), 200, TimeUnit.MILLISECONDS);
       assertEquals("fast", futures.get(0).get());
       assertTrue(futures.get(1).isCancelled());
       Waits.open(interrupted, "the task running at the timeout was not interrupted");
@@ -301,25 +315,10 @@ class InvokeAllBatchTest {
     try (ZeroPool pool = ZeroPool.create(2)) {
       CountDownLatch started = new CountDownLatch(1);
       CountDownLatch interruptedOnWorker = new CountDownLatch(1);
-      Callable<String> blocker = () -> {
-        started.countDown();
-        try {
-          Thread.sleep(TimeUnit.SECONDS.toMillis(Waits.SECONDS * 2));
-        } catch (InterruptedException e) {
-          interruptedOnWorker.countDown();
-          throw e;
-        }
-        return "slept";
-      };
+      Callable<String> blocker = blocker(started, interruptedOnWorker);
       AtomicReference<Throwable> thrown = new AtomicReference<>();
-      Thread caller = new Thread(() -> {
-        try {
-          pool.invokeAll(List.of(blocker), Waits.SECONDS * 2, TimeUnit.SECONDS);
-        } catch (Throwable t) {
-          thrown.set(t);
-        }
-      });
-      caller.start();
+      Thread caller = callInANewThread(
+          () -> pool.invokeAll(List.of(blocker), Waits.SECONDS * 2, TimeUnit.SECONDS), thrown);
       Waits.open(started, "the task never started");
       Waits.state(caller, Thread.State.TIMED_WAITING);
       caller.interrupt();
@@ -331,17 +330,7 @@ class InvokeAllBatchTest {
 
   @Test
   void aTaskOfAOneWorkerPoolCanMakeATimedCallOnThatPool() throws Exception {
-    try (ZeroPool pool = ZeroPool.builder().workers(1).withoutStarvationWatchdog().build()) {
-      List<Callable<Integer>> inner = List.of(() -> 1, () -> 2, () -> 3);
-      Future<Integer> outer = pool.submit(() -> {
-        int sum = 0;
-        for (Future<Integer> f : pool.invokeAll(inner, Waits.SECONDS, TimeUnit.SECONDS)) {
-          sum += f.get();
-        }
-        return sum;
-      });
-      assertEquals(6, outer.get(Waits.SECONDS, TimeUnit.SECONDS));
-    }
+    assertEquals(6, sumFromInsideAOneWorkerPool(true));
   }
 
   @Test

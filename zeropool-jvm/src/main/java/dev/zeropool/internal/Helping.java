@@ -59,7 +59,8 @@ final class Helping {
       if (completion instanceof RangeCompletion) { // its own tasks, wherever its slots sit in the queue
         RangeCompletion entry = (RangeCompletion) completion;
         entry.countWaiter();
-        pool.runner.runRange(entry, claim, worker != null, timed, deadline); // a timed wait stops claiming at its deadline
+        // a timed wait claims no further chunk once its deadline has passed
+        pool.runner.runRange(entry, claim, worker != null, timed, deadline);
       }
       while (!completion.isDone() && !(timed && System.nanoTime() - deadline >= 0)) {
         int taken = pool.poll(claim, completion);

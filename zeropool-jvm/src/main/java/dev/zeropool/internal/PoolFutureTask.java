@@ -124,7 +124,8 @@ public final class PoolFutureTask<T> extends FutureTask<T> {
         batch.get(timeoutNanos, TimeUnit.NANOSECONDS);
       }
       if (Thread.interrupted()) {
-        throw new InterruptedException("interrupted during invokeAll; every task has finished, its outcome is in its future");
+        throw new InterruptedException(
+            "interrupted during invokeAll; every task has finished, its outcome is in its future");
       }
     } catch (ExecutionException | CancellationException stopped) {
       cancelUnfinished(futures, false); // never started: a stop handed them back, or their decorator threw
