@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -43,6 +44,31 @@ class InvokeAllBatchTest {
       }
       return "slept";
     };
+  }
+
+  /** One task per index of {@code runs}: each counts its run there and returns {@code result} of its index. */
+  private static <T> List<Callable<T>> countingTasks(AtomicIntegerArray runs, IntFunction<T> result) {
+    List<Callable<T>> tasks = new ArrayList<>();
+    for (int i = 0; i < runs.length(); i++) {
+      int index = i;
+      tasks.add(() -> {
+        runs.incrementAndGet(index);
+        return result.apply(index);
+      });
+    }
+    return tasks;
+  }
+
+  /**
+   * Interrupts {@code caller}, which is waiting in {@code invokeAll}: the call must end with
+   * {@link InterruptedException} and the task still running on a worker must be interrupted.
+   */
+  private static void interruptAndExpectCancellation(Thread caller, AtomicReference<Throwable> thrown,
+      CountDownLatch interruptedOnWorker) throws InterruptedException {
+    caller.interrupt();
+    Waits.ended(caller);
+    assertInstanceOf(InterruptedException.class, thrown.get());
+    Waits.open(interruptedOnWorker, "the task running on a worker was not cancelled");
   }
 
   /** An {@code invokeAll} made by a new thread; the returned reference receives what it threw. */
@@ -80,17 +106,12 @@ class InvokeAllBatchTest {
     try (ZeroPool pool = ZeroPool.create(2)) {
       int n = 1000;
       AtomicIntegerArray runs = new AtomicIntegerArray(n);
-      List<Callable<Integer>> tasks = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        int index = i;
-        tasks.add(() -> {
-          runs.incrementAndGet(index);
-          if (index % 97 == 0) {
-            throw new IllegalStateException("task " + index);
-          }
-          return index * 2;
-        });
-      }
+      List<Callable<Integer>> tasks = countingTasks(runs, index -> {
+        if (index % 97 == 0) {
+          throw new IllegalStateException("task " + index);
+        }
+        return index * 2;
+      });
       List<Future<Integer>> futures = pool.invokeAll(tasks);
       assertEquals(n, futures.size());
       for (int i = 0; i < n; i++) {
@@ -120,14 +141,7 @@ class InvokeAllBatchTest {
           try {
             for (int round = 0; round < rounds; round++) {
               AtomicIntegerArray runs = new AtomicIntegerArray(n);
-              List<Callable<Long>> tasks = new ArrayList<>();
-              for (int i = 0; i < n; i++) {
-                int index = i;
-                tasks.add(() -> {
-                  runs.incrementAndGet(index);
-                  return (long) caller * 1_000_000 + index;
-                });
-              }
+              List<Callable<Long>> tasks = countingTasks(runs, index -> (long) caller * 1_000_000 + index);
               List<Future<Long>> futures = pool.invokeAll(tasks);
               for (int i = 0; i < n; i++) {
                 assertEquals(1, runs.get(i), "runs of task " + i);
@@ -220,10 +234,7 @@ class InvokeAllBatchTest {
       AtomicReference<Throwable> thrown = new AtomicReference<>();
       Thread caller = callInANewThread(() -> pool.invokeAll(List.of(blocker, blocker)), thrown);
       Waits.open(allStarted, "the caller and a worker never ran a task each");
-      caller.interrupt();
-      Waits.ended(caller);
-      assertInstanceOf(InterruptedException.class, thrown.get());
-      Waits.open(interruptedOnWorker, "the task on the worker was not cancelled");
+      interruptAndExpectCancellation(caller, thrown, interruptedOnWorker);
     }
   }
 
@@ -268,14 +279,7 @@ class InvokeAllBatchTest {
     try (ZeroPool pool = ZeroPool.create(2)) {
       int n = 500;
       AtomicIntegerArray runs = new AtomicIntegerArray(n);
-      List<Callable<Integer>> tasks = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        int index = i;
-        tasks.add(() -> {
-          runs.incrementAndGet(index);
-          return -index;
-        });
-      }
+      List<Callable<Integer>> tasks = countingTasks(runs, index -> -index);
       List<Future<Integer>> futures = pool.invokeAll(tasks, Waits.SECONDS, TimeUnit.SECONDS);
       for (int i = 0; i < n; i++) {
         assertEquals(1, runs.get(i), "runs of task " + i);
@@ -321,10 +325,7 @@ class InvokeAllBatchTest {
           () -> pool.invokeAll(List.of(blocker), Waits.SECONDS * 2, TimeUnit.SECONDS), thrown);
       Waits.open(started, "the task never started");
       Waits.state(caller, Thread.State.TIMED_WAITING);
-      caller.interrupt();
-      Waits.ended(caller);
-      assertInstanceOf(InterruptedException.class, thrown.get());
-      Waits.open(interruptedOnWorker, "the running task was not cancelled");
+      interruptAndExpectCancellation(caller, thrown, interruptedOnWorker);
     }
   }
 
