@@ -451,7 +451,7 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
     for (Callable<T> task : tasks) {
       PoolFutureTask<T> future = new PoolFutureTask<>(task, core.spinNanos(), caller);
       if (taskDecorator != null) {
-        decorate(future);
+        decorateFuture(future);
       }
       futures.add(future);
     }
@@ -514,12 +514,23 @@ public final class ZeroPool extends AbstractExecutorService implements AutoClose
    * then runs the decorated task too, so the task sees the submitter's context wherever it runs.
    */
   private Runnable decorate(Runnable command) {
+    if (command instanceof PoolFutureTask) {
+      PoolFutureTask<?> future = (PoolFutureTask<?>) command;
+      decorateFuture(future);
+      return future.decoratedEntry(); // not the bare wrapper: a stop must see which future it runs
+    }
+    return wrap(command);
+  }
+
+  /** Gives a future of {@code submit}/{@code invokeAll} the decorator's wrapper, for every run of its task. */
+  private void decorateFuture(PoolFutureTask<?> future) {
+    future.runInPlaceAs(wrap(future));
+  }
+
+  private Runnable wrap(Runnable command) {
     Runnable decorated = taskDecorator.decorate(command);
     if (decorated == null) {
       throw new NullPointerException("taskDecorator " + taskDecorator + " returned null for task " + command);
-    }
-    if (command instanceof PoolFutureTask) {
-      ((PoolFutureTask<?>) command).runInPlaceAs(decorated);
     }
     return decorated;
   }

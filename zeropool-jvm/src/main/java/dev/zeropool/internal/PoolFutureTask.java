@@ -176,6 +176,55 @@ public final class PoolFutureTask<T> extends FutureTask<T> {
     this.decorated = decorated;
   }
 
+  /**
+   * What the pool queues for this future once {@link #runInPlaceAs} has given it a decorator's
+   * wrapper: a {@code Runnable} that runs the wrapper and that a stop recognizes as this future's
+   * ({@link #queuedAs}), so that the stop and a waiter's in-place run take the task with the same
+   * {@link #take()}. Queued bare, the wrapper would hide the future from the stop, which could then
+   * hand back a task that a waiter was running. Allocates, as decorating does anyway.
+   */
+  public Runnable decoratedEntry() {
+    return new DecoratedEntry(this);
+  }
+
+  /**
+   * The future behind a queued task: {@code task} itself if it is one of these futures, the future of
+   * a {@link #decoratedEntry()}, or null for any other task.
+   */
+  static PoolFutureTask<?> queuedAs(Object task) {
+    if (task instanceof PoolFutureTask) {
+      return (PoolFutureTask<?>) task;
+    }
+    return task instanceof DecoratedEntry ? ((DecoratedEntry) task).future : null;
+  }
+
+  /**
+   * What a stop hands back for a queued task that never started: the decorator's wrapper for a
+   * {@link #decoratedEntry()} (as the pool's documentation promises), else the task itself.
+   */
+  static Runnable handedBack(Runnable task) {
+    return task instanceof DecoratedEntry ? ((DecoratedEntry) task).future.decorated : task;
+  }
+
+  /** The queue's entry for a decorated future: see {@link #decoratedEntry()}. */
+  private static final class DecoratedEntry implements Runnable {
+    private final PoolFutureTask<?> future;
+
+    DecoratedEntry(PoolFutureTask<?> future) {
+      this.future = future;
+    }
+
+    @Override
+    public void run() {
+      future.decorated.run();
+    }
+
+    @Override
+    public String toString() {
+      return future.decorated.toString();
+    }
+  }
+
   @Override
   public void run() {
     runner = Thread.currentThread();

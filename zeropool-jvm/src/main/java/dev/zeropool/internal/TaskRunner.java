@@ -299,11 +299,15 @@ final class TaskRunner {
     if (completion != null) {
       completion.taskFailed(reason);
       completion.tasksDone(1);
-    } else if (params instanceof Future) {
-      if (params instanceof PoolFutureTask && !((PoolFutureTask<?>) params).take()) {
+    } else if (PoolFutureTask.queuedAs(params) != null) {
+      PoolFutureTask<?> future = PoolFutureTask.queuedAs(params);
+      if (!future.take()) {
         return false; // a waiter took it to run in place: it has started, or is about to
       }
-      ((Future<?>) params).cancel(false); // a submit() future: release its waiters
+      future.cancel(false); // a submit() future: release its waiters
+      return true;
+    } else if (params instanceof Future) {
+      ((Future<?>) params).cancel(false); // a future passed to execute(), e.g. a FutureTask: release its waiters
       return true;
     }
     if (report) {
