@@ -34,11 +34,12 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * java -cp benchmarks/target/benchmarks.jar dev.zeropool.benchmarks.Report full
  * java -cp benchmarks/target/benchmarks.jar dev.zeropool.benchmarks.Report quick --include Latency --out /tmp/r
  * java -cp benchmarks/target/benchmarks.jar dev.zeropool.benchmarks.Report scaling
+ * java -cp benchmarks/target/benchmarks.jar dev.zeropool.benchmarks.Report medium scaling
  * </pre>
  *
  * <p>{@code scaling} runs the {@link #SCALING} set instead of the {@link #SUITE} (workers 1–16 × producers
  * 1–4, for batches, single submissions and coroutine launch, each with its peer at the same parallelism),
- * in quick mode unless {@code full} is given too, and writes {@code <yyyy-MM-dd>-<hostname>-scaling.md}:
+ * in quick mode unless {@code medium} or {@code full} is given too, and writes {@code <yyyy-MM-dd>-<hostname>-scaling.md}:
  * one command to run on a machine with more cores.
  *
  * <p>Each benchmark method is one JMH run, so the tool can say which one runs and how many are left.
@@ -68,6 +69,11 @@ public final class Report {
   enum RunMode {
     /** About 2 minutes on 2 cores: enough to see the shape, not to publish. */
     QUICK(1, 3, TimeValue.milliseconds(100), 5, TimeValue.milliseconds(100)),
+    /**
+     * Half-second iterations in one fork: the scaling set's 105 parameter sets in about 10 minutes on 2
+     * cores, where {@code full} would take 40.
+     */
+    MEDIUM(1, 3, TimeValue.milliseconds(500), 5, TimeValue.milliseconds(500)),
     /** About 27 minutes on 2 cores (26 benchmarks, 75 parameter sets): the numbers to publish. */
     FULL(2, 5, TimeValue.seconds(1), 5, TimeValue.seconds(1));
 
@@ -97,7 +103,7 @@ public final class Report {
   /**
    * Runs the suite and writes the report.
    *
-   * @param args {@code quick} or {@code full} (default {@code quick}), optionally {@code scaling} (run the
+   * @param args {@code quick}, {@code medium} or {@code full} (default {@code quick}), optionally {@code scaling} (run the
    *     scaling set instead of the suite), then optionally {@code --include REGEX} (run only benchmarks
    *     whose full name matches) and {@code --out DIR}
    */
@@ -109,12 +115,13 @@ public final class Report {
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "quick": mode = RunMode.QUICK; break;
+        case "medium": mode = RunMode.MEDIUM; break;
         case "full": mode = RunMode.FULL; break;
         case "scaling": set = SCALING; break;
         case "--include": include = Pattern.compile(argumentAfter(args, i++)); break;
         case "--out": out = Paths.get(argumentAfter(args, i++)); break;
         default: throw new IllegalArgumentException(
-            "unknown argument '" + args[i] + "'; usage: Report [quick|full] [scaling] [--include REGEX] [--out DIR]");
+            "unknown argument '" + args[i] + "'; usage: Report [quick|medium|full] [scaling] [--include REGEX] [--out DIR]");
       }
     }
     System.setProperty("java.awt.headless", "true");
