@@ -296,11 +296,11 @@ final class TaskRunner {
       handBackRest(entry);
       return true;
     }
+    PoolFutureTask<?> future = PoolFutureTask.queuedAs(params);
     if (completion != null) {
       completion.taskFailed(reason);
       completion.tasksDone(1);
-    } else if (PoolFutureTask.queuedAs(params) != null) {
-      PoolFutureTask<?> future = PoolFutureTask.queuedAs(params);
+    } else if (future != null) {
       if (!future.take()) {
         return false; // a waiter took it to run in place: it has started, or is about to
       }
