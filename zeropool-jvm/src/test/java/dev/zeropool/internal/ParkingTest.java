@@ -18,6 +18,22 @@ class ParkingTest {
   private final Parking parking = new Parking(workers, 0, null);
 
   @Test
+  void aSpinnerMayKeepItsCoreOnlyInAPoolThatDoesNotOutnumberTheProcessors() {
+    int processors = Runtime.getRuntime().availableProcessors();
+    assertTrue(new Parking(workers(processors), 0, null).spinnerMayKeepCore);
+    assertFalse(new Parking(workers(processors + 1), 0, null).spinnerMayKeepCore,
+        "with more workers than processors a listed worker does not mean a free core: the spinner yields");
+  }
+
+  private static Worker[] workers(int count) {
+    Worker[] made = new Worker[count];
+    for (int i = 0; i < count; i++) {
+      made[i] = new Worker(null, i);
+    }
+    return made;
+  }
+
+  @Test
   void signalsPopTheMostRecentlyListedWorkerFirst() {
     parking.pushIdle(workers[0]);
     parking.pushIdle(workers[1]);
