@@ -16,8 +16,9 @@ import java.util.concurrent.locks.LockSupport;
  * configured window ({@code spinning}), which catches the next task without any wake-up. The spinner
  * keeps its core only while another worker is listed (a core is then free for the next submitter) and
  * yields it otherwise; in a pool of more workers than processors it always yields, since there a
- * listed worker does not mean a free core. Its first look at the shared queues comes {@link #FIRST_POLL_AFTER_NANOS}
- * after it starts, so that a streaming producer's tasks are taken in runs, not chased one by one.
+ * listed worker does not mean a free core. Its first look at the shared queues comes
+ * {@link #FIRST_POLL_AFTER_NANOS} after it starts, so that a streaming producer's tasks are taken in
+ * runs, not chased one by one.
  *
  * <h2>Wake-up rules</h2>
  * <ol>
@@ -240,9 +241,10 @@ final class Parking {
         }
       }
       // Keep the core only while another worker is listed idle (and the pool does not outnumber the
-      // cores): then a core is free for whoever submits next. Otherwise this spinner and the busy workers fill the cores (one worker per core
-      // is the default), and the next submitter, often a thread outside the pool, would wait for the
-      // OS to preempt the spinner (milliseconds): give it the core instead.
+      // cores): then a core is free for whoever submits next. Otherwise this spinner and the busy
+      // workers fill the cores (one worker per core is the default), and the next submitter, often a
+      // thread outside the pool, would wait for the OS to preempt the spinner (milliseconds): give it
+      // the core instead.
       if (spinnerMayKeepCore && anyListed()) {
         Thread.onSpinWait();
       } else {

@@ -307,7 +307,7 @@ final class TaskRunner {
       future.cancel(false); // a submit() future: release its waiters
       return true;
     } else if (params instanceof Future) {
-      ((Future<?>) params).cancel(false); // a future passed to execute(), e.g. a FutureTask: release its waiters
+      ((Future<?>) params).cancel(false); // a future given to execute(): release its waiters
       return true;
     }
     if (report) {

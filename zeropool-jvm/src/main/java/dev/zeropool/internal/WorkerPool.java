@@ -592,7 +592,8 @@ public final class WorkerPool {
     }
 
     static Runnable of(Object fn, Object params, Completion completion) {
-      return completion == null ? PoolFutureTask.handedBack((Runnable) params) // execute(Runnable): the caller's own object
+      return completion == null
+          ? PoolFutureTask.handedBack((Runnable) params) // execute(Runnable): the caller's own object
           : new NotStarted(fn, params);
     }
 
