@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,28 +61,33 @@ class InvokeAllBatchTest {
   }
 
   /**
-   * Interrupts {@code caller}, which is waiting in {@code invokeAll}: the call must end with
-   * {@link InterruptedException} and the task still running on a worker must be interrupted.
+   * Makes {@code call} (an {@code invokeAll} of copies of one blocking task) on a new thread, waits until
+   * {@code starts} copies run and, unless {@code callerState} is null, until the caller waits in that
+   * state; then interrupts the caller. The call must end with {@link InterruptedException} and the task
+   * still running on a worker must be interrupted.
    */
-  private static void interruptAndExpectCancellation(Thread caller, AtomicReference<Throwable> thrown,
-      CountDownLatch interruptedOnWorker) throws InterruptedException {
-    caller.interrupt();
-    Waits.ended(caller);
-    assertInstanceOf(InterruptedException.class, thrown.get());
-    Waits.open(interruptedOnWorker, "the task running on a worker was not cancelled");
-  }
-
-  /** An {@code invokeAll} made by a new thread; the returned reference receives what it threw. */
-  private static Thread callInANewThread(Callable<?> call, AtomicReference<Throwable> thrown) {
+  private static void interruptOnceStarted(int starts, Function<Callable<String>, Callable<?>> call,
+      Thread.State callerState) throws InterruptedException {
+    CountDownLatch started = new CountDownLatch(starts);
+    CountDownLatch interruptedOnWorker = new CountDownLatch(1);
+    Callable<?> invocation = call.apply(blocker(started, interruptedOnWorker));
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
     Thread caller = new Thread(() -> {
       try {
-        call.call();
+        invocation.call();
       } catch (Throwable t) {
         thrown.set(t);
       }
     });
     caller.start();
-    return caller;
+    Waits.open(started, "not every blocking task started");
+    if (callerState != null) {
+      Waits.state(caller, callerState);
+    }
+    caller.interrupt();
+    Waits.ended(caller);
+    assertInstanceOf(InterruptedException.class, thrown.get());
+    Waits.open(interruptedOnWorker, "the task running on a worker was not cancelled");
   }
 
   /** The sum of the results of 1 + 2 + 3 computed by {@code invokeAll} from inside a task of a one-worker pool. */
@@ -228,13 +234,7 @@ class InvokeAllBatchTest {
     try (ZeroPool pool = ZeroPool.create(2)) {
       // Two tasks of one unit each: the caller claims one and a worker the other (the batch counts the
       // caller as one of the pool's two parties, so the second worker is not asked).
-      CountDownLatch allStarted = new CountDownLatch(2);
-      CountDownLatch interruptedOnWorker = new CountDownLatch(1);
-      Callable<String> blocker = blocker(allStarted, interruptedOnWorker);
-      AtomicReference<Throwable> thrown = new AtomicReference<>();
-      Thread caller = callInANewThread(() -> pool.invokeAll(List.of(blocker, blocker)), thrown);
-      Waits.open(allStarted, "the caller and a worker never ran a task each");
-      interruptAndExpectCancellation(caller, thrown, interruptedOnWorker);
+      interruptOnceStarted(2, blocker -> () -> pool.invokeAll(List.of(blocker, blocker)), null);
     }
   }
 
@@ -317,15 +317,9 @@ class InvokeAllBatchTest {
   @Test
   void anInterruptEndsATimedCallAndCancelsItsTasks() throws Exception {
     try (ZeroPool pool = ZeroPool.create(2)) {
-      CountDownLatch started = new CountDownLatch(1);
-      CountDownLatch interruptedOnWorker = new CountDownLatch(1);
-      Callable<String> blocker = blocker(started, interruptedOnWorker);
-      AtomicReference<Throwable> thrown = new AtomicReference<>();
-      Thread caller = callInANewThread(
-          () -> pool.invokeAll(List.of(blocker), Waits.SECONDS * 2, TimeUnit.SECONDS), thrown);
-      Waits.open(started, "the task never started");
-      Waits.state(caller, Thread.State.TIMED_WAITING);
-      interruptAndExpectCancellation(caller, thrown, interruptedOnWorker);
+      interruptOnceStarted(1,
+          blocker -> () -> pool.invokeAll(List.of(blocker), Waits.SECONDS * 2, TimeUnit.SECONDS),
+          Thread.State.TIMED_WAITING);
     }
   }
 

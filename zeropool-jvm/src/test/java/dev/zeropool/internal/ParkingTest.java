@@ -20,12 +20,12 @@ class ParkingTest {
   @Test
   void aSpinnerMayKeepItsCoreOnlyInAPoolThatDoesNotOutnumberTheProcessors() {
     int processors = Runtime.getRuntime().availableProcessors();
-    assertTrue(new Parking(workers(processors), 0, null).spinnerMayKeepCore);
-    assertFalse(new Parking(workers(processors + 1), 0, null).spinnerMayKeepCore,
+    assertTrue(new Parking(workersOf(processors), 0, null).spinnerMayKeepCore);
+    assertFalse(new Parking(workersOf(processors + 1), 0, null).spinnerMayKeepCore,
         "with more workers than processors a listed worker does not mean a free core: the spinner yields");
   }
 
-  private static Worker[] workers(int count) {
+  private static Worker[] workersOf(int count) {
     Worker[] made = new Worker[count];
     for (int i = 0; i < count; i++) {
       made[i] = new Worker(null, i);
